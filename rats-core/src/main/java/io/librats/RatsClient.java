@@ -1,0 +1,511 @@
+package io.librats;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.librats.config.PeerAddress;
+import io.librats.config.RatsConfig;
+import io.librats.identity.IdentityStore;
+import io.librats.identity.NodeIdentity;
+import io.librats.message.BinaryHandler;
+import io.librats.message.Delivery;
+import io.librats.message.MessageHandler;
+import io.librats.message.MessageService;
+import io.librats.metrics.RatsMetrics;
+import io.librats.transport.ConnectionEvents;
+import io.librats.transport.NetworkBinding;
+import io.librats.transport.PeerConnection;
+import io.librats.transport.PeerInfo;
+import io.librats.transport.TcpBinding;
+import io.librats.transport.Transport;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A rats node: the facade of the engine. Create it with a {@link RatsConfig}, register handlers, {@link #start()},
+ * then connect to peers and exchange messages. Every method is safe to call from any thread; user callbacks run on
+ * the node's handler pool in per-peer order, and no lock of the node is held while they run.
+ *
+ * <pre>{@code
+ * try (RatsClient node = new RatsClient(RatsConfig.builder().listenPort(7800).stateDir(dir).build())) {
+ *     node.on("chat", (msg) -> System.out.println(msg.peerId() + ": " + msg.data().path("text").asString()));
+ *     node.start();
+ *     node.connectToPeer("127.0.0.1", 7801).join();
+ *     node.send("chat", node.jsonMapper().createObjectNode().put("text", "hello"));
+ * }
+ * }</pre>
+ */
+public final class RatsClient implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(RatsClient.class);
+
+	private final RatsConfig config;
+
+	private final NetworkBinding binding;
+
+	private final JsonMapper jsonMapper;
+
+	private final RatsMetrics metrics = new RatsMetrics();
+
+	private final NodeIdentity identity;
+
+	private final KnownPeersStore knownPeers;
+
+	private final MessageService messages;
+
+	private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<ConnectionAttemptResult>> attemptListeners = new CopyOnWriteArrayList<>();
+
+	private final List<WritabilityListener> writabilityListeners = new CopyOnWriteArrayList<>();
+
+	/** The address we dialed for each outbound peer, so a lost peer can be dialed again. */
+	private final Map<String, PeerAddress> dialedAddresses = new ConcurrentHashMap<>();
+
+	private final Object lifecycle = new Object();
+
+	private volatile Transport transport;
+
+	private ExecutorService handlerExecutor;
+
+	private ScheduledExecutorService scheduler;
+
+	private Reconnector reconnector;
+
+	/** A node on TCP (epoll where available). Loads or creates the identity in the state directory now. */
+	public RatsClient(RatsConfig config) {
+		this(config, TcpBinding.select(config.nativeTransport()));
+	}
+
+	/** A node on another binding, for example {@link io.librats.transport.LocalBinding} in tests. */
+	public RatsClient(RatsConfig config, NetworkBinding binding) {
+		this(config, binding, JsonMapper.builder().build());
+	}
+
+	/** A node that reads and writes JSON with the given mapper (Spring passes its own). */
+	public RatsClient(RatsConfig config, NetworkBinding binding, JsonMapper jsonMapper) {
+		this.config = Objects.requireNonNull(config, "config");
+		this.binding = Objects.requireNonNull(binding, "binding");
+		this.jsonMapper = Objects.requireNonNull(jsonMapper, "jsonMapper");
+		this.identity = loadIdentity(config);
+		this.knownPeers = new KnownPeersStore(config.stateDir(), config.maxKnownPeers(), jsonMapper);
+		this.messages = new MessageService(jsonMapper, this.metrics, config.maxPendingRequests(), this::connection);
+	}
+
+	private static NodeIdentity loadIdentity(RatsConfig config) {
+		if (config.stateDir() == null) {
+			return NodeIdentity.generate();
+		}
+		try {
+			return new IdentityStore(config.stateDir()).loadOrCreate();
+		}
+		catch (IOException ex) {
+			throw new RatsException("Cannot read or create the node identity in " + config.stateDir() + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	// --- lifecycle --------------------------------------------------------------------------------------------
+
+	/**
+	 * Binds the listen port, then dials the configured static peers and the known peers from the state directory.
+	 * @throws RatsException if the port cannot be bound or the state directory is unreadable
+	 */
+	public void start() {
+		synchronized (this.lifecycle) {
+			if (this.transport != null) {
+				return;
+			}
+			try {
+				this.knownPeers.load();
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+			String shortId = this.identity.peerId().substring(0, 8);
+			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
+					30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					new DefaultThreadFactory("rats-handler-" + shortId, true));
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+					new DefaultThreadFactory("rats-scheduler-" + shortId, true));
+			scheduler.setRemoveOnCancelPolicy(true);
+			this.scheduler = scheduler;
+			Transport transport = new Transport(this.config, this.identity, this.binding, this.metrics,
+					this.handlerExecutor, this.messages, new Events());
+			try {
+				transport.start();
+			}
+			catch (Exception ex) {
+				shutdownExecutors();
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				throw new RatsException("Cannot listen on port " + this.config.listenPort() + ": " + ex.getMessage(), ex);
+			}
+			this.transport = transport;
+			this.reconnector = new Reconnector(this.scheduler, this::dialForReconnect,
+					this.config.reconnectInitialDelay(), this.config.reconnectMaxDelay(),
+					this.config.reconnectMaxAttempts(), () -> this.metrics.increment(RatsMetrics.RECONNECT_ATTEMPTS));
+			this.scheduler.scheduleWithFixedDelay(this::saveKnownPeers, 5, 5, TimeUnit.SECONDS);
+			for (PeerAddress peer : this.config.peers()) {
+				this.reconnector.connectNow(peer, true);
+			}
+			for (KnownPeersStore.KnownPeer known : this.knownPeers.peers()) {
+				if (!this.config.peers().contains(known.address())) {
+					this.reconnector.connectNow(known.address(), false);
+				}
+			}
+		}
+	}
+
+	/** Says goodbye to every peer and releases every thread and socket. Idempotent; bounded in time. */
+	public void stop() {
+		synchronized (this.lifecycle) {
+			Transport transport = this.transport;
+			if (transport == null) {
+				return;
+			}
+			this.transport = null;
+			this.reconnector.stop();
+			transport.stop();
+			saveKnownPeers();
+			shutdownExecutors();
+			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void shutdownExecutors() {
+		this.scheduler.shutdownNow();
+		this.handlerExecutor.shutdown();
+		try {
+			if (!this.handlerExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.handlerExecutor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.handlerExecutor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		stop();
+	}
+
+	public boolean isRunning() {
+		return this.transport != null;
+	}
+
+	// --- identity and peers -----------------------------------------------------------------------------------
+
+	/** This node's peer id: 40 hex characters derived from its static public key. */
+	public String peerId() {
+		return this.identity.peerId();
+	}
+
+	/** The bound listen port (the real one when configured as 0), or -1 when not running. */
+	public int listenPort() {
+		Transport transport = this.transport;
+		return (transport != null) ? transport.listenPort() : -1;
+	}
+
+	public RatsConfig config() {
+		return this.config;
+	}
+
+	public RatsMetrics metrics() {
+		return this.metrics;
+	}
+
+	public JsonMapper jsonMapper() {
+		return this.jsonMapper;
+	}
+
+	/** Name of the network binding in use: "epoll", "nio" or "local". */
+	public String transportName() {
+		return this.binding.name();
+	}
+
+	public List<PeerInfo> peers() {
+		Transport transport = this.transport;
+		return (transport != null) ? transport.connections().stream().map(PeerConnection::info).toList() : List.of();
+	}
+
+	public Optional<PeerInfo> peer(String peerId) {
+		return Optional.ofNullable(connection(peerId)).map(PeerConnection::info);
+	}
+
+	public int peerCount() {
+		Transport transport = this.transport;
+		return (transport != null) ? transport.peerCount() : 0;
+	}
+
+	public boolean isConnected(String peerId) {
+		return connection(peerId) != null;
+	}
+
+	/** Whether sends to this peer are keeping up; false also when the peer is not connected. */
+	public boolean isWritable(String peerId) {
+		PeerConnection connection = connection(peerId);
+		return connection != null && connection.isWritable();
+	}
+
+	private PeerConnection connection(String peerId) {
+		Transport transport = this.transport;
+		return (transport != null && peerId != null) ? transport.connection(peerId) : null;
+	}
+
+	// --- connecting -------------------------------------------------------------------------------------------
+
+	/** Connects directly; the same as {@code connectToPeer(host, port, ConnectionStrategy.DIRECT)}. */
+	public CompletableFuture<ConnectionAttemptResult> connectToPeer(String host, int port) {
+		return connectToPeer(host, port, ConnectionStrategy.DIRECT);
+	}
+
+	/**
+	 * Connects to a peer. The future always completes normally, with a result that says whether and how it
+	 * worked; registered attempt callbacks receive the same result.
+	 */
+	public CompletableFuture<ConnectionAttemptResult> connectToPeer(String host, int port, ConnectionStrategy strategy) {
+		Objects.requireNonNull(host, "host");
+		Objects.requireNonNull(strategy, "strategy");
+		long started = System.nanoTime();
+		Transport transport = this.transport;
+		CompletableFuture<ConnectionAttemptResult> result;
+		if (transport == null) {
+			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, "node is not running"));
+		}
+		else if (strategy != ConnectionStrategy.DIRECT && strategy != ConnectionStrategy.AUTO_ADAPTIVE) {
+			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, strategy + " is not available yet: only DIRECT connections are implemented"));
+		}
+		else if (port < 1 || port > 65535) {
+			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, "port " + port + " is outside 1..65535"));
+		}
+		else {
+			result = transport.connect(host, port).handle((connection, ex) -> {
+				Duration took = Duration.ofNanos(System.nanoTime() - started);
+				if (ex != null) {
+					Throwable cause = (ex.getCause() != null && ex instanceof java.util.concurrent.CompletionException)
+							? ex.getCause() : ex;
+					return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took,
+							cause.getMessage());
+				}
+				this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
+				return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
+						took);
+			});
+		}
+		return result.thenApplyAsync((attempt) -> {
+			this.attemptListeners.forEach((listener) -> notify(listener, attempt));
+			return attempt;
+		}, (this.handlerExecutor != null && transport != null) ? this.handlerExecutor : Runnable::run);
+	}
+
+	private CompletableFuture<?> dialForReconnect(PeerAddress address) {
+		return connectToPeer(address.host(), address.port()).thenApply((attempt) -> {
+			if (!attempt.success()) {
+				throw new IllegalStateException(attempt.error());
+			}
+			return attempt;
+		});
+	}
+
+	/** Closes the connection to a peer with a goodbye; it is not dialed again unless it is a static peer. */
+	public void disconnectPeer(String peerId) {
+		PeerAddress dialed = this.dialedAddresses.remove(peerId);
+		PeerConnection connection = connection(peerId);
+		if (connection != null) {
+			if (dialed != null && this.config.peers().contains(dialed)) {
+				this.dialedAddresses.put(peerId, dialed);
+			}
+			connection.close(io.librats.transport.GoodbyeReason.NORMAL, "disconnected by application");
+		}
+	}
+
+	// --- messages ---------------------------------------------------------------------------------------------
+
+	/** Handles JSON messages of {@code type} on the handler pool. */
+	public void on(String type, MessageHandler handler) {
+		this.messages.on(type, handler, Delivery.EXECUTOR);
+	}
+
+	/** Handles JSON messages of {@code type} where {@code delivery} says. */
+	public void on(String type, MessageHandler handler, Delivery delivery) {
+		this.messages.on(type, handler, delivery);
+	}
+
+	/** Handles the next JSON message of {@code type} only. */
+	public void once(String type, MessageHandler handler) {
+		this.messages.once(type, handler, Delivery.EXECUTOR);
+	}
+
+	/** Removes every handler of {@code type}. */
+	public void off(String type) {
+		this.messages.off(type);
+	}
+
+	/** Removes one handler of {@code type}. */
+	public void off(String type, MessageHandler handler) {
+		this.messages.off(type, handler);
+	}
+
+	public void onBinary(BinaryHandler handler) {
+		this.messages.onBinary(handler, Delivery.EXECUTOR);
+	}
+
+	public void offBinary(BinaryHandler handler) {
+		this.messages.offBinary(handler);
+	}
+
+	/**
+	 * Sends a JSON message (any value Jackson can write, a {@link JsonNode} included). The future completes when the
+	 * frame is written to the socket and fails when it cannot be: not connected, buffer full, too large.
+	 */
+	public CompletableFuture<Void> send(String peerId, String type, Object data) {
+		return this.messages.send(peerId, type, data);
+	}
+
+	/** Sends a JSON message to every connected peer; the future tells how many were written to. */
+	public CompletableFuture<Integer> send(String type, Object data) {
+		Transport transport = this.transport;
+		if (transport == null) {
+			return CompletableFuture.completedFuture(0);
+		}
+		List<CompletableFuture<Boolean>> sends = transport.connections().stream()
+			.map((connection) -> this.messages.send(connection, type, data).handle((ok, ex) -> ex == null))
+			.toList();
+		return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+			.thenApply((ignored) -> (int) sends.stream().filter(CompletableFuture::join).count());
+	}
+
+	/** Sends raw bytes in a BINARY frame. */
+	public CompletableFuture<Void> sendBinary(String peerId, byte[] data) {
+		return this.messages.sendBinary(peerId, data);
+	}
+
+	/**
+	 * Sends a request and waits for the peer's reply. Fails with {@link java.util.concurrent.TimeoutException} after
+	 * {@code timeout}, with {@link io.librats.transport.PeerNotConnectedException} if the peer leaves first, and with
+	 * {@link io.librats.message.RemoteHandlerException} if the peer answers with an error.
+	 */
+	public CompletableFuture<JsonNode> request(String peerId, String type, Object data, Duration timeout) {
+		return this.messages.request(peerId, type, data, timeout);
+	}
+
+	// --- callbacks --------------------------------------------------------------------------------------------
+
+	public void addConnectionListener(ConnectionListener listener) {
+		this.connectionListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	public void removeConnectionListener(ConnectionListener listener) {
+		this.connectionListeners.remove(listener);
+	}
+
+	/** Receives the result of every connection attempt, ours and the reconnector's (librats' advanced callback). */
+	public void onConnectionAttempt(Consumer<ConnectionAttemptResult> listener) {
+		this.attemptListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	public void onWritabilityChanged(WritabilityListener listener) {
+		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	private static <T> void notify(Consumer<T> listener, T value) {
+		try {
+			listener.accept(value);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Connection attempt listener failed", ex);
+		}
+	}
+
+	private void saveKnownPeers() {
+		try {
+			this.knownPeers.saveIfDirty();
+		}
+		catch (IOException ex) {
+			logger.warn("Could not save known peers: {}", ex.getMessage());
+		}
+	}
+
+	/** Transport events, re-dispatched to listeners in each peer's order. */
+	private final class Events implements ConnectionEvents {
+
+		@Override
+		public void peerConnected(PeerConnection connection) {
+			PeerInfo info = connection.info();
+			if (info.address() != null && info.listenPort() > 0) {
+				knownPeers.record(info.peerId(),
+						new PeerAddress(info.address().getAddress().getHostAddress(), info.listenPort()));
+			}
+			connection.orderedExecutor().execute(() -> {
+				for (ConnectionListener listener : connectionListeners) {
+					try {
+						listener.onPeerConnected(info);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Connection listener failed for peer {}", info.peerId(), ex);
+					}
+				}
+			});
+		}
+
+		@Override
+		public void peerDisconnected(PeerConnection connection, String reason) {
+			PeerInfo info = connection.info();
+			messages.peerGone(info.peerId(), reason);
+			connection.orderedExecutor().execute(() -> {
+				for (ConnectionListener listener : connectionListeners) {
+					try {
+						listener.onPeerDisconnected(info, reason);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Connection listener failed for peer {}", info.peerId(), ex);
+					}
+				}
+			});
+			PeerAddress dialed = dialedAddresses.get(info.peerId());
+			Reconnector reconnector = RatsClient.this.reconnector;
+			if (dialed != null && transport != null && reconnector != null) {
+				reconnector.reconnect(dialed, config.peers().contains(dialed));
+			}
+		}
+
+		@Override
+		public void writabilityChanged(PeerConnection connection, boolean writable) {
+			String peerId = connection.peerId();
+			connection.orderedExecutor().execute(() -> writabilityListeners.forEach((listener) -> {
+				try {
+					listener.onWritabilityChanged(peerId, writable);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Writability listener failed for peer {}", peerId, ex);
+				}
+			}));
+		}
+
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.librats.message;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import io.librats.transport.FrameEncoder;
+import io.librats.transport.FrameType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes MESSAGE frames with the JSON serialised straight into the frame buffer, and reads them back. */
+final class MessageCodec {
+
+	private final JsonMapper mapper;
+
+	MessageCodec(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	ByteBuf encode(ByteBufAllocator alloc, MessageHeader header, Object data) {
+		ByteBuf frame = FrameEncoder.start(alloc, FrameType.MESSAGE, 128);
+		try {
+			header.writeTo(frame);
+			try (OutputStream out = new ByteBufOutputStream(frame)) {
+				this.mapper.writeValue(out, data);
+			}
+			return FrameEncoder.finish(frame);
+		}
+		catch (IOException | RuntimeException ex) {
+			frame.release();
+			throw (ex instanceof RuntimeException runtime) ? runtime
+					: new IllegalArgumentException("cannot serialise message: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Parses a JSON payload; a malformed one is reported as {@link JacksonException}. */
+	JsonNode decode(byte[] json) {
+		return this.mapper.readTree(json);
+	}
+
+	static byte[] copyPayload(ByteBuf body) {
+		byte[] bytes = new byte[body.readableBytes()];
+		body.readBytes(bytes);
+		return bytes;
+	}
+
+	JsonNode decode(ByteBuf body) throws IOException {
+		try (ByteBufInputStream in = new ByteBufInputStream(body)) {
+			return this.mapper.readTree(in);
+		}
+	}
+
+	JsonMapper mapper() {
+		return this.mapper;
+	}
+
+}

@@ -1,0 +1,339 @@
+package io.librats.message;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.librats.metrics.RatsMetrics;
+import io.librats.transport.FrameEncoder;
+import io.librats.transport.FrameType;
+import io.librats.transport.InboundFrameHandler;
+import io.librats.transport.PeerConnection;
+import io.librats.transport.PeerNotConnectedException;
+import io.librats.transport.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The message API over admitted connections: typed JSON messages, binary messages, request/reply. Handlers run on
+ * the peer's ordered executor (or, if asked, on the event loop); a failing handler is logged, counted and, for a
+ * request, answered with an error reply.
+ */
+public final class MessageService implements InboundFrameHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(MessageService.class);
+
+	private final Map<String, List<Registration>> handlers = new ConcurrentHashMap<>();
+
+	private final List<Registration> binaryHandlers = new CopyOnWriteArrayList<>();
+
+	private final MessageCodec codec;
+
+	private final PendingRequests requests;
+
+	private final RatsMetrics metrics;
+
+	private final Function<String, PeerConnection> connections;
+
+	public MessageService(tools.jackson.databind.json.JsonMapper mapper, RatsMetrics metrics, int maxPendingRequests,
+			Function<String, PeerConnection> connections) {
+		this.codec = new MessageCodec(mapper);
+		this.metrics = metrics;
+		this.requests = new PendingRequests(maxPendingRequests, metrics);
+		this.connections = connections;
+	}
+
+	// --- handler registry -------------------------------------------------------------------------------------
+
+	/** Adds a handler for a message type. */
+	public void on(String type, MessageHandler handler, Delivery delivery) {
+		MessageHeader.checkType(type);
+		Objects.requireNonNull(handler, "handler");
+		this.handlers.computeIfAbsent(type, (key) -> new CopyOnWriteArrayList<>())
+			.add(new Registration(handler, null, delivery, false));
+	}
+
+	/** Adds a handler that runs for the first matching message only, then removes itself. */
+	public void once(String type, MessageHandler handler, Delivery delivery) {
+		MessageHeader.checkType(type);
+		this.handlers.computeIfAbsent(type, (key) -> new CopyOnWriteArrayList<>())
+			.add(new Registration(handler, null, delivery, true));
+	}
+
+	/** Removes every handler of a type. */
+	public void off(String type) {
+		this.handlers.remove(type);
+	}
+
+	/** Removes one handler of a type. */
+	public void off(String type, MessageHandler handler) {
+		List<Registration> list = this.handlers.get(type);
+		if (list != null) {
+			list.removeIf((registration) -> registration.handler == handler);
+		}
+	}
+
+	public void onBinary(BinaryHandler handler, Delivery delivery) {
+		this.binaryHandlers.add(new Registration(null, Objects.requireNonNull(handler, "handler"), delivery, false));
+	}
+
+	public void offBinary(BinaryHandler handler) {
+		this.binaryHandlers.removeIf((registration) -> registration.binaryHandler == handler);
+	}
+
+	// --- sending ----------------------------------------------------------------------------------------------
+
+	public CompletableFuture<Void> send(String peerId, String type, Object data) {
+		MessageHeader.checkType(type);
+		PeerConnection connection = this.connections.apply(peerId);
+		if (connection == null) {
+			return notConnected(peerId);
+		}
+		return send(connection, new MessageHeader(0, type, 0), data);
+	}
+
+	public CompletableFuture<Void> send(PeerConnection connection, String type, Object data) {
+		MessageHeader.checkType(type);
+		return send(connection, new MessageHeader(0, type, 0), data);
+	}
+
+	private CompletableFuture<Void> send(PeerConnection connection, MessageHeader header, Object data) {
+		ByteBuf frame;
+		try {
+			frame = this.codec.encode(connection.alloc(), header, data);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return connection.send(frame);
+	}
+
+	public CompletableFuture<Void> sendBinary(String peerId, byte[] data) {
+		PeerConnection connection = this.connections.apply(peerId);
+		if (connection == null) {
+			return notConnected(peerId);
+		}
+		ByteBuf frame = FrameEncoder.start(connection.alloc(), FrameType.BINARY, data.length).writeBytes(data);
+		return connection.send(FrameEncoder.finish(frame));
+	}
+
+	public CompletableFuture<JsonNode> request(String peerId, String type, Object data, Duration timeout) {
+		MessageHeader.checkType(type);
+		PeerConnection connection = this.connections.apply(peerId);
+		if (connection == null) {
+			return notConnected(peerId);
+		}
+		CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+		int id = this.requests.register(connection, reply, timeout);
+		if (id < 0) {
+			return CompletableFuture.failedFuture(new IllegalStateException("too many outstanding requests to "
+					+ peerId));
+		}
+		send(connection, new MessageHeader(MessageHeader.REQUEST, type, id), data).whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				this.requests.forget(peerId, id);
+				reply.completeExceptionally(ex);
+			}
+		});
+		return reply;
+	}
+
+	/** Fails the outstanding requests of a peer that disconnected. */
+	public void peerGone(String peerId, String reason) {
+		this.requests.failAll(peerId, reason);
+	}
+
+	private static <T> CompletableFuture<T> notConnected(String peerId) {
+		return CompletableFuture.failedFuture(new PeerNotConnectedException("peer " + peerId + " is not connected"));
+	}
+
+	// --- receiving (event loop) -------------------------------------------------------------------------------
+
+	@Override
+	public void onMessage(PeerConnection connection, ByteBuf body) {
+		MessageHeader header = MessageHeader.readFrom(body);
+		byte[] json = MessageCodec.copyPayload(body);
+		if (header.isReply()) {
+			CompletableFuture<JsonNode> future = this.requests.take(connection.peerId(), header.correlationId());
+			if (future != null) {
+				connection.orderedExecutor().execute(() -> completeReply(connection, header, json, future));
+			}
+			return;
+		}
+		List<Registration> registered = this.handlers.get(header.type());
+		if (registered == null || registered.isEmpty()) {
+			this.metrics.increment(RatsMetrics.MESSAGES_UNHANDLED);
+			logger.debug("No handler for message type '{}' from {}", header.type(), connection.peerId());
+			if (header.isRequest()) {
+				replier(connection, header).replyError("no handler for message type '" + header.type() + "'");
+			}
+			return;
+		}
+		deliver(connection, registered, (registration) -> dispatch(connection, header, json, registration));
+	}
+
+	/**
+	 * Runs event-loop handlers now and queues the others as one task on the peer's ordered executor, counting it
+	 * against the peer's inbound backlog.
+	 */
+	private static void deliver(PeerConnection connection, List<Registration> registered,
+			Consumer<Registration> invoke) {
+		boolean queued = false;
+		for (Registration registration : registered) {
+			if (registration.delivery == Delivery.IO_THREAD) {
+				invoke.accept(registration);
+			}
+			else {
+				queued = true;
+			}
+		}
+		if (queued) {
+			connection.inboundQueued();
+			connection.orderedExecutor().execute(() -> {
+				try {
+					for (Registration registration : registered) {
+						if (registration.delivery == Delivery.EXECUTOR) {
+							invoke.accept(registration);
+						}
+					}
+				}
+				finally {
+					connection.inboundHandled();
+				}
+			});
+		}
+	}
+
+	private void dispatch(PeerConnection connection, MessageHeader header, byte[] json, Registration registration) {
+		if (registration.once && !registration.fired.compareAndSet(false, true)) {
+			return;
+		}
+		if (registration.once) {
+			off(header.type(), registration.handler);
+		}
+		JsonNode data;
+		try {
+			data = this.codec.decode(json);
+		}
+		catch (JacksonException ex) {
+			this.metrics.increment(RatsMetrics.MESSAGES_MALFORMED);
+			logger.warn("Dropped message '{}' from {}: malformed JSON ({})", header.type(), connection.peerId(),
+					ex.getOriginalMessage());
+			if (header.isRequest()) {
+				replier(connection, header).replyError("malformed JSON");
+			}
+			return;
+		}
+		IncomingMessage.Replier replier = header.isRequest() ? replier(connection, header) : null;
+		try {
+			registration.handler.onMessage(new IncomingMessage(connection.peerId(), header.type(), data, replier));
+		}
+		catch (Exception | LinkageError | AssertionError ex) {
+			this.metrics.increment(RatsMetrics.HANDLER_ERRORS);
+			logger.error("Handler for message type '{}' from peer {} failed", header.type(), connection.peerId(), ex);
+			if (replier != null) {
+				replier.replyError("handler for '" + header.type() + "' failed");
+			}
+		}
+	}
+
+	private void completeReply(PeerConnection connection, MessageHeader header, byte[] json,
+			CompletableFuture<JsonNode> future) {
+		JsonNode data;
+		try {
+			data = this.codec.decode(json);
+		}
+		catch (JacksonException ex) {
+			this.metrics.increment(RatsMetrics.MESSAGES_MALFORMED);
+			future.completeExceptionally(new ProtocolException("malformed JSON in reply from " + connection.peerId()));
+			return;
+		}
+		if (header.isError()) {
+			future.completeExceptionally(new RemoteHandlerException("peer " + connection.peerId() + " answered '"
+					+ header.type() + "' with an error: " + data.path("error").asString("unknown error")));
+		}
+		else {
+			future.complete(data);
+		}
+	}
+
+	private IncomingMessage.Replier replier(PeerConnection connection, MessageHeader request) {
+		AtomicBoolean replied = new AtomicBoolean();
+		return new IncomingMessage.Replier() {
+
+			@Override
+			public CompletableFuture<Void> reply(Object data) {
+				return answer(0, data);
+			}
+
+			@Override
+			public CompletableFuture<Void> replyError(String error) {
+				ObjectNode body = codec.mapper().createObjectNode().put("error", error);
+				return answer(MessageHeader.ERROR, body);
+			}
+
+			private CompletableFuture<Void> answer(int extraFlags, Object data) {
+				if (!replied.compareAndSet(false, true)) {
+					return CompletableFuture.failedFuture(new IllegalStateException("request '" + request.type()
+							+ "' from " + connection.peerId() + " was already answered"));
+				}
+				return send(connection, new MessageHeader(MessageHeader.REPLY | extraFlags, request.type(),
+						request.correlationId()), data);
+			}
+
+		};
+	}
+
+	@Override
+	public void onBinary(PeerConnection connection, ByteBuf body) {
+		if (this.binaryHandlers.isEmpty()) {
+			this.metrics.increment(RatsMetrics.MESSAGES_UNHANDLED);
+			return;
+		}
+		byte[] data = MessageCodec.copyPayload(body);
+		deliver(connection, this.binaryHandlers, (registration) -> dispatchBinary(connection, data, registration));
+	}
+
+	private void dispatchBinary(PeerConnection connection, byte[] data, Registration registration) {
+		try {
+			registration.binaryHandler.onBinary(connection.peerId(), data);
+		}
+		catch (Exception | LinkageError | AssertionError ex) {
+			this.metrics.increment(RatsMetrics.HANDLER_ERRORS);
+			logger.error("Binary handler for peer {} failed", connection.peerId(), ex);
+		}
+	}
+
+	private static final class Registration {
+
+		final MessageHandler handler;
+
+		final BinaryHandler binaryHandler;
+
+		final Delivery delivery;
+
+		final boolean once;
+
+		final AtomicBoolean fired = new AtomicBoolean();
+
+		Registration(MessageHandler handler, BinaryHandler binaryHandler, Delivery delivery, boolean once) {
+			this.handler = handler;
+			this.binaryHandler = binaryHandler;
+			this.delivery = Objects.requireNonNull(delivery, "delivery");
+			this.once = once;
+		}
+
+	}
+
+}

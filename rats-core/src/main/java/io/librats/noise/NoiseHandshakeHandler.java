@@ -1,0 +1,115 @@
+package io.librats.noise;
+
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * Runs a Noise XX handshake over any byte channel. Handshake messages travel with a 2-byte big-endian length
+ * prefix. When the handshake completes, this handler replaces itself with {@link NoiseDecryptHandler} and
+ * {@link NoiseEncryptHandler}, hands them any bytes that arrived behind the last handshake message, and fires a
+ * {@link NoiseHandshakeCompletedEvent}. Handshake payloads are empty: the rats handshake follows, encrypted.
+ */
+public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
+
+	/** Pipeline name of the decrypting handler installed after the handshake. */
+	public static final String DECRYPT_NAME = "noise-decrypt";
+
+	/** Pipeline name of the encrypting handler installed after the handshake. */
+	public static final String ENCRYPT_NAME = "noise-encrypt";
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final NoiseHandshake handshake;
+
+	private final long rekeyInterval;
+
+	private boolean started;
+
+	public NoiseHandshakeHandler(NoiseHandshake handshake) {
+		this(handshake, NoiseDecryptHandler.REKEY_INTERVAL);
+	}
+
+	NoiseHandshakeHandler(NoiseHandshake handshake, long rekeyInterval) {
+		this.handshake = handshake;
+		this.rekeyInterval = rekeyInterval;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+		if (ctx.channel().isActive()) {
+			start(ctx);
+		}
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		start(ctx);
+		super.channelActive(ctx);
+	}
+
+	private void start(ChannelHandlerContext ctx) throws NoiseException {
+		if (!this.started) {
+			this.started = true;
+			if (this.handshake.isWriteTurn()) {
+				send(ctx);
+			}
+		}
+	}
+
+	@Override
+	protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+		if (this.handshake.isComplete() || in.readableBytes() < 2) {
+			return;
+		}
+		int length = in.getUnsignedShort(in.readerIndex());
+		if (in.readableBytes() < 2 + length) {
+			return;
+		}
+		in.skipBytes(2);
+		byte[] message = ByteBufUtil.getBytes(in, in.readerIndex(), length);
+		in.skipBytes(length);
+		if (this.handshake.isWriteTurn()) {
+			throw new NoiseException("unexpected handshake message: it is our turn to write");
+		}
+		this.handshake.readMessage(message);
+		if (this.handshake.isComplete()) {
+			complete(ctx);
+		}
+		else if (this.handshake.isWriteTurn()) {
+			send(ctx);
+		}
+	}
+
+	private void send(ChannelHandlerContext ctx) throws NoiseException {
+		byte[] message = this.handshake.writeMessage(EMPTY);
+		ByteBuf buf = ctx.alloc().buffer(2 + message.length);
+		buf.writeShort(message.length).writeBytes(message);
+		ctx.writeAndFlush(buf);
+		if (this.handshake.isComplete()) {
+			complete(ctx);
+		}
+	}
+
+	private void complete(ChannelHandlerContext ctx) {
+		NoiseTransport transport = this.handshake.split();
+		NoiseHandshakeCompletedEvent event = new NoiseHandshakeCompletedEvent(this.handshake.remoteStaticKey(),
+				this.handshake.handshakeHash());
+		this.handshake.destroy();
+		ctx.pipeline().addAfter(ctx.name(), ENCRYPT_NAME, new NoiseEncryptHandler(transport.sender(), this.rekeyInterval));
+		// Replacing (not removing then adding) makes ByteToMessageDecoder hand its leftover bytes to the successor.
+		ctx.pipeline().replace(this, DECRYPT_NAME, new NoiseDecryptHandler(transport.receiver(), this.rekeyInterval));
+		ctx.pipeline().context(DECRYPT_NAME).fireUserEventTriggered(event);
+	}
+
+	@Override
+	protected void handlerRemoved0(ChannelHandlerContext ctx) {
+		if (!this.handshake.isComplete()) {
+			this.handshake.destroy();
+		}
+	}
+
+}

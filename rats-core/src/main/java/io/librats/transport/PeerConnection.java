@@ -1,0 +1,354 @@
+package io.librats.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.librats.metrics.RatsMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
+
+/**
+ * One connection to a peer, from the first byte to its close: its state, its traffic counters and the only way to
+ * write to it. Writes from any thread are handed to the channel's event loop and flushed once per loop turn, so a
+ * burst of small sends becomes one socket write (and, encrypted, as few Noise messages as possible).
+ */
+public final class PeerConnection {
+
+	private static final long GOODBYE_LINGER_MILLIS = 2000;
+
+	static final AttributeKey<PeerConnection> KEY = AttributeKey.valueOf(PeerConnection.class, "connection");
+
+	private final Channel channel;
+
+	private final Direction direction;
+
+	private final TransportContext context;
+
+	private final Executor orderedExecutor;
+
+	private final CompletableFuture<PeerConnection> established = new CompletableFuture<>();
+
+	private final AtomicLong pendingOutboundBytes = new AtomicLong();
+
+	private final AtomicInteger pendingInbound = new AtomicInteger();
+
+	final LongAdder bytesIn = new LongAdder();
+
+	final LongAdder bytesOut = new LongAdder();
+
+	final LongAdder messagesIn = new LongAdder();
+
+	final LongAdder messagesOut = new LongAdder();
+
+	private final Runnable flushTask = this::flushNow;
+
+	private boolean flushScheduled;
+
+	private volatile String peerId;
+
+	private volatile Hello localHello;
+
+	private volatile Hello remoteHello;
+
+	private volatile boolean encrypted;
+
+	private volatile Instant connectedSince;
+
+	private volatile long lastReceivedNanos = System.nanoTime();
+
+	private volatile long lastReceivedMillis = System.currentTimeMillis();
+
+	private volatile long rttNanos = -1;
+
+	private volatile Throwable failure;
+
+	private volatile boolean resolving;
+
+	private volatile GoodbyeReason goodbyeReceived;
+
+	PeerConnection(Channel channel, Direction direction, TransportContext context) {
+		this.channel = channel;
+		this.direction = direction;
+		this.context = context;
+		this.orderedExecutor = new OrderedExecutor(context.handlerExecutor());
+	}
+
+	static PeerConnection of(Channel channel) {
+		return channel.attr(KEY).get();
+	}
+
+	/** The peer id, or {@code null} while the handshake is still running. */
+	public String peerId() {
+		return this.peerId;
+	}
+
+	public Direction direction() {
+		return this.direction;
+	}
+
+	public boolean isActive() {
+		return this.channel.isActive();
+	}
+
+	/** Runs tasks one at a time in submission order: the per-peer order that message handlers rely on. */
+	public Executor orderedExecutor() {
+		return this.orderedExecutor;
+	}
+
+	public ByteBufAllocator alloc() {
+		return this.channel.alloc();
+	}
+
+	public EventLoop eventLoop() {
+		return this.channel.eventLoop();
+	}
+
+	/** Whether the peer keeps up: the socket buffer is below its high-water mark and so is our own queue. */
+	public boolean isWritable() {
+		return this.channel.isWritable()
+				&& this.pendingOutboundBytes.get() < this.context.writeBufferHighWaterMark();
+	}
+
+	/** Completes when the rats handshake finished and the connection was accepted; fails if it closed before. */
+	CompletableFuture<PeerConnection> established() {
+		return this.established;
+	}
+
+	/**
+	 * Writes one complete frame (length, type, body), taking ownership of the buffer. The future completes when the
+	 * frame has been written to the socket, or fails with the reason it never will be.
+	 */
+	public CompletableFuture<Void> send(ByteBuf frame) {
+		int size = frame.readableBytes();
+		if (size - FrameEncoder.HEADER_LENGTH > this.context.settings().maxFrameSize()) {
+			frame.release();
+			return CompletableFuture.failedFuture(new IllegalArgumentException("frame body of "
+					+ (size - FrameEncoder.HEADER_LENGTH) + " bytes exceeds maxFrameSize "
+					+ this.context.settings().maxFrameSize()));
+		}
+		if (this.pendingOutboundBytes.addAndGet(size) > this.context.maxOutboundBufferBytes()) {
+			this.pendingOutboundBytes.addAndGet(-size);
+			frame.release();
+			this.context.metrics().increment(RatsMetrics.SENDS_REJECTED);
+			return CompletableFuture.failedFuture(new OutboundBufferFullException("outbound buffer of peer "
+					+ this.peerId + " is full (" + this.context.maxOutboundBufferBytes() + " bytes)"));
+		}
+		if (!this.channel.isActive()) {
+			this.pendingOutboundBytes.addAndGet(-size);
+			frame.release();
+			return CompletableFuture.failedFuture(new PeerNotConnectedException("connection to peer " + this.peerId
+					+ " is closed"));
+		}
+		boolean applicationMessage = isApplicationFrame(frame);
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		ChannelPromise promise = this.channel.newPromise();
+		promise.addListener((ChannelFutureListener) (future) -> {
+			this.pendingOutboundBytes.addAndGet(-size);
+			if (future.isSuccess()) {
+				if (applicationMessage) {
+					this.messagesOut.increment();
+					this.context.metrics().increment(RatsMetrics.MESSAGES_OUT);
+				}
+				result.complete(null);
+			}
+			else {
+				result.completeExceptionally(new PeerNotConnectedException("send to peer " + this.peerId
+						+ " failed: " + future.cause().getMessage(), future.cause()));
+			}
+		});
+		EventLoop loop = this.channel.eventLoop();
+		if (loop.inEventLoop()) {
+			write(frame, promise);
+		}
+		else {
+			try {
+				loop.execute(() -> write(frame, promise));
+			}
+			catch (RuntimeException ex) {
+				frame.release();
+				promise.tryFailure(ex);
+			}
+		}
+		return result;
+	}
+
+	private static boolean isApplicationFrame(ByteBuf frame) {
+		byte type = frame.getByte(frame.readerIndex() + 4);
+		return type == FrameType.MESSAGE || type == FrameType.BINARY;
+	}
+
+	private void write(ByteBuf frame, ChannelPromise promise) {
+		this.channel.write(frame, promise);
+		if (!this.flushScheduled) {
+			this.flushScheduled = true;
+			// Queued behind every write already waiting on the loop, so they all leave in one flush.
+			this.channel.eventLoop().execute(this.flushTask);
+		}
+	}
+
+	private void flushNow() {
+		this.flushScheduled = false;
+		this.channel.flush();
+	}
+
+	/** Sends GOODBYE with the reason, then closes. */
+	public void close(GoodbyeReason reason, String detail) {
+		EventLoop loop = this.channel.eventLoop();
+		if (!loop.inEventLoop()) {
+			loop.execute(() -> close(reason, detail));
+			return;
+		}
+		if (!this.channel.isActive()) {
+			return;
+		}
+		if (this.peerId != null) {
+			this.channel.writeAndFlush(Goodbye.encode(this.channel.alloc(), reason, detail))
+				.addListener(ChannelFutureListener.CLOSE);
+			// A peer that stopped reading must not keep the socket open by never taking the goodbye.
+			loop.schedule(() -> { this.channel.close(); }, GOODBYE_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		else {
+			this.channel.close();
+		}
+	}
+
+	/** Closes without a goodbye, as a crash or a cut cable would. */
+	void abort() {
+		this.channel.close();
+	}
+
+	Channel channel() {
+		return this.channel;
+	}
+
+	TransportContext context() {
+		return this.context;
+	}
+
+	void handshakeCompleted(String peerId, Hello local, Hello remote, boolean encrypted) {
+		this.peerId = peerId;
+		this.localHello = local;
+		this.remoteHello = remote;
+		this.encrypted = encrypted;
+		this.connectedSince = Instant.now();
+	}
+
+	Hello localHello() {
+		return this.localHello;
+	}
+
+	Hello remoteHello() {
+		return this.remoteHello;
+	}
+
+	void markEstablished() {
+		this.established.complete(this);
+	}
+
+	/** Lets this connection's establishment stand for another connection to the same peer. */
+	void resolveTo(CompletableFuture<PeerConnection> other) {
+		this.resolving = true;
+		other.whenComplete((winner, ex) -> {
+			if (ex != null) {
+				this.established.completeExceptionally(ex);
+			}
+			else {
+				this.established.complete(winner);
+			}
+		});
+	}
+
+	void failEstablishment(Throwable cause) {
+		if (this.resolving) {
+			return;
+		}
+		this.established.completeExceptionally(cause);
+	}
+
+	void recordFailure(Throwable cause) {
+		if (this.failure == null) {
+			this.failure = cause;
+		}
+	}
+
+	Throwable failure() {
+		return this.failure;
+	}
+
+	void goodbyeReceived(GoodbyeReason reason) {
+		this.goodbyeReceived = reason;
+	}
+
+	GoodbyeReason goodbyeReceivedReason() {
+		return this.goodbyeReceived;
+	}
+
+	void received() {
+		this.lastReceivedNanos = System.nanoTime();
+		this.lastReceivedMillis = System.currentTimeMillis();
+	}
+
+	long nanosSinceLastReceived() {
+		return System.nanoTime() - this.lastReceivedNanos;
+	}
+
+	void rtt(long nanos) {
+		this.rttNanos = nanos;
+	}
+
+	/**
+	 * Counts a received message queued for its handler. Past {@code maxPendingInboundMessages} reading from this
+	 * peer pauses, so a slow handler pushes back on the sender through TCP instead of filling our memory.
+	 */
+	public void inboundQueued() {
+		if (this.pendingInbound.incrementAndGet() == this.context.maxPendingInboundMessages()) {
+			this.channel.config().setAutoRead(false);
+		}
+	}
+
+	/** Counts a queued message as handled; reading resumes once half the backlog is gone. */
+	public void inboundHandled() {
+		if (this.pendingInbound.decrementAndGet() == this.context.maxPendingInboundMessages() / 2
+				&& !this.channel.config().isAutoRead()) {
+			this.channel.config().setAutoRead(true);
+		}
+	}
+
+	/** The peer's address as something to dial later: its IP with the listen port it announced. */
+	InetSocketAddress dialableAddress() {
+		Hello remote = this.remoteHello;
+		if (remote == null || remote.listenPort() == 0 || !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
+			return null;
+		}
+		return new InetSocketAddress(a.getAddress(), remote.listenPort());
+	}
+
+	public PeerInfo info() {
+		Hello remote = this.remoteHello;
+		long rtt = this.rttNanos;
+		return new PeerInfo(this.peerId,
+				(this.channel.remoteAddress() instanceof InetSocketAddress a) ? a : null,
+				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.connectedSince,
+				this.bytesIn.sum(), this.bytesOut.sum(), this.messagesIn.sum(), this.messagesOut.sum(),
+				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null);
+	}
+
+	@Override
+	public String toString() {
+		return "PeerConnection[" + this.direction + " " + this.channel.remoteAddress()
+				+ ((this.peerId != null) ? " peer " + this.peerId : "") + "]";
+	}
+
+}

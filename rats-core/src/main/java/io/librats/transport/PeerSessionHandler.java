@@ -1,0 +1,117 @@
+package io.librats.transport;
+
+import java.util.concurrent.TimeUnit;
+
+import io.librats.metrics.RatsMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an admitted peer: answers pings, measures round trips, notices silence, honours GOODBYE, and hands
+ * application frames to the {@link InboundFrameHandler}.
+ */
+final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
+
+	private static final Logger logger = LoggerFactory.getLogger(PeerSessionHandler.class);
+
+	private final PeerConnection connection;
+
+	private final TransportContext context;
+
+	private ScheduledFuture<?> liveness;
+
+	PeerSessionHandler(PeerConnection connection) {
+		this.connection = connection;
+		this.context = connection.context();
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		long interval = this.context.pingInterval().toMillis();
+		this.liveness = ctx.executor().scheduleAtFixedRate(this::checkLiveness, interval, interval,
+				TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		this.liveness.cancel(false);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.liveness.cancel(false);
+		super.channelInactive(ctx);
+	}
+
+	private void checkLiveness() {
+		long silentNanos = this.connection.nanosSinceLastReceived();
+		if (silentNanos > this.context.peerTimeout().toNanos()) {
+			this.context.metrics().increment(RatsMetrics.PEERS_TIMED_OUT);
+			String detail = "no traffic for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
+			logger.info("Peer {} timed out: {}", this.connection.peerId(), detail);
+			this.connection.recordFailure(new PeerTimeoutException(detail));
+			this.connection.close(GoodbyeReason.TIMEOUT, detail);
+			return;
+		}
+		ByteBuf ping = FrameEncoder.start(this.connection.alloc(), FrameType.PING, 8).writeLong(System.nanoTime());
+		this.connection.send(FrameEncoder.finish(ping));
+	}
+
+	@Override
+	protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+		this.connection.received();
+		ByteBuf body = frame.content();
+		switch (frame.type()) {
+			case FrameType.MESSAGE -> {
+				countMessage();
+				this.context.inbound().onMessage(this.connection, body);
+			}
+			case FrameType.BINARY -> {
+				countMessage();
+				this.context.inbound().onBinary(this.connection, body);
+			}
+			case FrameType.PING -> {
+				long stamp = readStamp(body);
+				ByteBuf pong = FrameEncoder.start(ctx.alloc(), FrameType.PONG, 8).writeLong(stamp);
+				this.connection.send(FrameEncoder.finish(pong));
+			}
+			case FrameType.PONG -> {
+				long rtt = System.nanoTime() - readStamp(body);
+				if (rtt >= 0) {
+					this.connection.rtt(rtt);
+				}
+			}
+			case FrameType.GOODBYE -> {
+				GoodbyeReason reason = Goodbye.reason(body);
+				this.connection.goodbyeReceived(reason);
+				logger.debug("Peer {} said goodbye: {} ({})", this.connection.peerId(), reason, Goodbye.text(body));
+				ctx.close();
+			}
+			case FrameType.HELLO -> throw new ProtocolException("second HELLO");
+			default -> this.context.metrics().increment(RatsMetrics.UNKNOWN_EXTENSION_FRAMES);
+		}
+	}
+
+	private void countMessage() {
+		this.connection.messagesIn.increment();
+		this.context.metrics().increment(RatsMetrics.MESSAGES_IN);
+	}
+
+	private static long readStamp(ByteBuf body) {
+		if (body.readableBytes() != 8) {
+			throw new ProtocolException("PING/PONG body must be 8 bytes, was " + body.readableBytes());
+		}
+		return body.readLong();
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+		this.context.peerTable().writabilityChanged(this.connection, ctx.channel().isWritable());
+		super.channelWritabilityChanged(ctx);
+	}
+
+}

@@ -1,0 +1,179 @@
+package io.librats.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both ChaCha20-Poly1305 implementations against RFC 8439 and each other. */
+class AeadTest {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    // RFC 8439, section 2.8.2: "Example and Test Vector for AEAD_CHACHA20_POLY1305".
+    private static final byte[] RFC_PLAINTEXT = ("Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
+            + "for the future, sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RFC_AAD = HEX.parseHex("50515253c0c1c2c3c4c5c6c7");
+    private static final byte[] RFC_KEY = HEX.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+    private static final byte[] RFC_NONCE = HEX.parseHex("070000004041424344454647");
+    private static final byte[] RFC_CIPHERTEXT = HEX.parseHex(
+            "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
+            + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
+            + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
+            + "3ff4def08e4b7a9de576d26586cec64b6116");
+    private static final byte[] RFC_TAG = HEX.parseHex("1ae10b594f09e26a7e902ecbd0600691");
+
+    private static Aead keyed(AeadImplementation implementation, byte[] key) {
+        Aead aead = implementation.newAead();
+        aead.setKey(key, 0);
+        return aead;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void rfc8439Seal(AeadImplementation implementation) {
+        byte[] out = new byte[RFC_PLAINTEXT.length + Aead.TAG_LENGTH];
+        int written = keyed(implementation, RFC_KEY).seal(RFC_NONCE, RFC_AAD, RFC_PLAINTEXT, 0, RFC_PLAINTEXT.length, out, 0);
+        assertThat(written).isEqualTo(out.length);
+        assertThat(out).isEqualTo(concat(RFC_CIPHERTEXT, RFC_TAG));
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void rfc8439Open(AeadImplementation implementation) throws NoiseException {
+        byte[] sealed = concat(RFC_CIPHERTEXT, RFC_TAG);
+        byte[] out = new byte[RFC_PLAINTEXT.length];
+        int written = keyed(implementation, RFC_KEY).open(RFC_NONCE, RFC_AAD, sealed, 0, sealed.length, out, 0);
+        assertThat(written).isEqualTo(RFC_PLAINTEXT.length);
+        assertThat(out).isEqualTo(RFC_PLAINTEXT);
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void sealsAndOpensInPlaceAtAnOffset(AeadImplementation implementation) throws NoiseException {
+        byte[] buf = new byte[7 + RFC_PLAINTEXT.length + Aead.TAG_LENGTH];
+        System.arraycopy(RFC_PLAINTEXT, 0, buf, 7, RFC_PLAINTEXT.length);
+        Aead aead = keyed(implementation, RFC_KEY);
+        aead.seal(RFC_NONCE, RFC_AAD, buf, 7, RFC_PLAINTEXT.length, buf, 7);
+        assertThat(Arrays.copyOfRange(buf, 7, buf.length)).isEqualTo(concat(RFC_CIPHERTEXT, RFC_TAG));
+        aead.open(RFC_NONCE, RFC_AAD, buf, 7, buf.length - 7, buf, 7);
+        assertThat(Arrays.copyOfRange(buf, 7, 7 + RFC_PLAINTEXT.length)).isEqualTo(RFC_PLAINTEXT);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42, 0xC0FFEE})
+    void bouncyCastleAndJdkAgreeOnSeededRandomInputs(long seed) throws NoiseException {
+        Random random = new Random(seed);
+        int[] lengths = {0, 1, 15, 16, 17, 63, 64, 65, 127, 128, 1000, 4096, 65535 - Aead.TAG_LENGTH, random.nextInt(20_000)};
+        for (int len : lengths) {
+            byte[] key = bytes(random, Aead.KEY_LENGTH);
+            byte[] nonce = bytes(random, Aead.NONCE_LENGTH);
+            byte[] ad = random.nextInt(3) == 0 ? null : bytes(random, random.nextInt(80));
+            byte[] plaintext = bytes(random, len);
+            Aead bc = keyed(AeadImplementation.BOUNCY_CASTLE, key);
+            Aead jdk = keyed(AeadImplementation.JDK, key);
+
+            byte[] bcSealed = new byte[len + Aead.TAG_LENGTH];
+            byte[] jdkSealed = new byte[len + Aead.TAG_LENGTH];
+            bc.seal(nonce, ad, plaintext, 0, len, bcSealed, 0);
+            jdk.seal(nonce, ad, plaintext, 0, len, jdkSealed, 0);
+            assertThat(jdkSealed).as("length %d", len).isEqualTo(bcSealed);
+
+            byte[] opened = new byte[len];
+            assertThat(bc.open(nonce, ad, jdkSealed, 0, jdkSealed.length, opened, 0)).isEqualTo(len);
+            assertThat(opened).isEqualTo(plaintext);
+            Arrays.fill(opened, (byte) 0);
+            assertThat(jdk.open(nonce, ad, bcSealed, 0, bcSealed.length, opened, 0)).isEqualTo(len);
+            assertThat(opened).isEqualTo(plaintext);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void everyFlippedBitOfCiphertextOrTagIsRejectedAndNothingIsWritten(AeadImplementation implementation) {
+        Aead aead = keyed(implementation, RFC_KEY);
+        byte[] sealed = concat(RFC_CIPHERTEXT, RFC_TAG);
+        byte[] out = new byte[RFC_PLAINTEXT.length];
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] tampered = sealed.clone();
+            tampered[i] ^= (byte) (1 << (i % 8));
+            Arrays.fill(out, (byte) 0x5A);
+            assertThatThrownBy(() -> aead.open(RFC_NONCE, RFC_AAD, tampered, 0, tampered.length, out, 0))
+                    .as("flipped byte %d", i)
+                    .isInstanceOf(NoiseException.class)
+                    .hasMessage("decryption failed: bad tag");
+            assertThat(out).as("output after failure at byte %d", i).containsOnly((byte) 0x5A);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void wrongAdNonceOrKeyIsRejected(AeadImplementation implementation) {
+        byte[] sealed = concat(RFC_CIPHERTEXT, RFC_TAG);
+        byte[] out = new byte[RFC_PLAINTEXT.length];
+        byte[] otherAd = RFC_AAD.clone();
+        otherAd[0] ^= 1;
+        byte[] otherNonce = RFC_NONCE.clone();
+        otherNonce[11] ^= 1;
+        byte[] otherKey = RFC_KEY.clone();
+        otherKey[31] ^= 1;
+        Aead aead = keyed(implementation, RFC_KEY);
+        assertThatThrownBy(() -> aead.open(RFC_NONCE, otherAd, sealed, 0, sealed.length, out, 0)).isInstanceOf(NoiseException.class);
+        assertThatThrownBy(() -> aead.open(RFC_NONCE, null, sealed, 0, sealed.length, out, 0)).isInstanceOf(NoiseException.class);
+        assertThatThrownBy(() -> aead.open(otherNonce, RFC_AAD, sealed, 0, sealed.length, out, 0)).isInstanceOf(NoiseException.class);
+        Aead wrongKey = keyed(implementation, otherKey);
+        assertThatThrownBy(() -> wrongKey.open(RFC_NONCE, RFC_AAD, sealed, 0, sealed.length, out, 0)).isInstanceOf(NoiseException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void inputShorterThanATagIsRejected(AeadImplementation implementation) {
+        Aead aead = keyed(implementation, RFC_KEY);
+        for (int len = 0; len < Aead.TAG_LENGTH; len++) {
+            int l = len;
+            assertThatThrownBy(() -> aead.open(RFC_NONCE, null, new byte[l], 0, l, new byte[0], 0))
+                    .isInstanceOf(NoiseException.class)
+                    .hasMessageContaining("too short");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(AeadImplementation.class)
+    void openingAgainAtTheSameNonceAfterAFailureWorks(AeadImplementation implementation) throws NoiseException {
+        Aead aead = keyed(implementation, RFC_KEY);
+        byte[] sealed = concat(RFC_CIPHERTEXT, RFC_TAG);
+        byte[] tampered = sealed.clone();
+        tampered[3] ^= 4;
+        byte[] out = new byte[RFC_PLAINTEXT.length];
+        assertThatThrownBy(() -> aead.open(RFC_NONCE, RFC_AAD, tampered, 0, tampered.length, out, 0)).isInstanceOf(NoiseException.class);
+        aead.open(RFC_NONCE, RFC_AAD, sealed, 0, sealed.length, out, 0);
+        assertThat(out).isEqualTo(RFC_PLAINTEXT);
+    }
+
+    @Test
+    void fastestIsMeasuredOnceAndCached() {
+        AeadImplementation first = AeadImplementation.fastest();
+        assertThat(first).isNotNull();
+        assertThat(AeadImplementation.fastest()).isSameAs(first);
+    }
+
+    private static byte[] bytes(Random random, int len) {
+        byte[] b = new byte[len];
+        random.nextBytes(b);
+        return b;
+    }
+}
