@@ -1,0 +1,154 @@
+package io.librats;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.librats.config.PeerAddress;
+import io.librats.metrics.RatsMetrics;
+import io.librats.transport.PeerInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Dead peers are noticed however they die, and known peers come back after a restart. */
+class LivenessAndRestartTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private final TestNodes nodes = new TestNodes();
+
+	@AfterEach
+	void stop() {
+		this.nodes.close();
+	}
+
+	private static List<String> recordDisconnects(RatsClient node) {
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		node.addConnectionListener(new ConnectionListener() {
+			@Override
+			public void onPeerDisconnected(PeerInfo peer, String reason) {
+				reasons.add(peer.peerId() + ": " + reason);
+			}
+		});
+		return reasons;
+	}
+
+	@Test
+	void silentPeerIsDeclaredDeadAfterPeerTimeout() throws Exception {
+		RatsClient a = this.nodes.start((c) -> c.pingInterval(Duration.ofMillis(200)).peerTimeout(Duration.ofMillis(1000)));
+		RatsClient b = this.nodes.start();
+		List<String> reasons = recordDisconnects(a);
+		try (TcpRelay relay = new TcpRelay(b.listenPort(), TcpRelay.passThrough())) {
+			assertThat(a.connectToPeer("127.0.0.1", relay.port()).join().success()).isTrue();
+			await().atMost(WAIT).until(() -> a.peer(b.peerId()).map(PeerInfo::rtt).isPresent());
+			relay.stall();
+			await().atMost(WAIT).until(() -> !a.isConnected(b.peerId()));
+		}
+		assertThat(a.metrics().get(RatsMetrics.PEERS_TIMED_OUT)).isEqualTo(1);
+		await().atMost(WAIT).until(() -> reasons.size() == 1);
+		assertThat(reasons.get(0)).startsWith(b.peerId()).contains("no traffic");
+	}
+
+	@Test
+	void resetConnectionIsNoticedOnBothSides() throws Exception {
+		RatsClient a = this.nodes.start();
+		RatsClient b = this.nodes.start();
+		try (TcpRelay relay = new TcpRelay(b.listenPort(), TcpRelay.passThrough())) {
+			assertThat(a.connectToPeer("127.0.0.1", relay.port()).join().success()).isTrue();
+			await().atMost(WAIT).until(() -> b.isConnected(a.peerId()));
+			relay.cut();
+			await().atMost(WAIT).until(() -> !a.isConnected(b.peerId()) && !b.isConnected(a.peerId()));
+		}
+	}
+
+	@Test
+	void killedPeerProcessIsNoticed(@TempDir Path state) throws Exception {
+		RatsClient a = this.nodes.start();
+		List<String> reasons = recordDisconnects(a);
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
+				state.toString()).redirectErrorStream(true).start();
+		try {
+			BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+			String ready = CompletableFuture.supplyAsync(() -> readUntilReady(out)).get(60, TimeUnit.SECONDS);
+			String[] parts = ready.split(" ");
+			String childId = parts[1];
+			int childPort = Integer.parseInt(parts[2]);
+			ConnectionAttemptResult result = a.connectToPeer("127.0.0.1", childPort).join();
+			assertThat(result.peerId()).isEqualTo(childId);
+			assertThat(a.request(childId, "echo", a.jsonMapper().createObjectNode().put("v", 1), WAIT).join()
+				.path("v").asInt()).isEqualTo(1);
+
+			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+			await().atMost(WAIT).until(() -> !a.isConnected(childId));
+			await().atMost(WAIT).until(() -> reasons.size() == 1);
+			assertThat(reasons.get(0)).startsWith(childId);
+		}
+		finally {
+			child.destroyForcibly();
+			child.waitFor(30, TimeUnit.SECONDS);
+		}
+	}
+
+	private static String readUntilReady(BufferedReader out) {
+		try {
+			for (int i = 0; i < 1000; i++) {
+				String line = out.readLine();
+				if (line == null) {
+					throw new IllegalStateException("child exited before READY");
+				}
+				if (line.startsWith("READY ")) {
+					return line;
+				}
+			}
+			throw new IllegalStateException("no READY line");
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void restartKeepsPeerIdAndPeersReconnect(@TempDir Path stateA, @TempDir Path stateB) {
+		RatsClient a1 = this.nodes.startWithState(stateA, (c) -> c);
+		String idA = a1.peerId();
+		int portA = a1.listenPort();
+		RatsClient b = this.nodes.startWithState(stateB,
+				(c) -> c.peers(List.of(new PeerAddress("127.0.0.1", portA))));
+		await().atMost(WAIT).until(() -> b.isConnected(idA) && a1.isConnected(b.peerId()));
+
+		a1.stop();
+		await().atMost(WAIT).until(() -> !b.isConnected(idA));
+		RatsClient a2 = this.nodes.startWithState(stateA, (c) -> c.listenPort(portA));
+
+		assertThat(a2.peerId()).isEqualTo(idA);
+		await().atMost(WAIT).until(() -> b.isConnected(idA) && a2.isConnected(b.peerId()));
+		assertThat(b.metrics().get(RatsMetrics.RECONNECT_ATTEMPTS)).isGreaterThanOrEqualTo(2);
+		assertThat(stateA.resolve("known-peers.json")).exists().content().contains(b.peerId());
+	}
+
+	@Test
+	void nodeDialsItsKnownPeersAtStart(@TempDir Path stateA) {
+		RatsClient b = this.nodes.start();
+		RatsClient a1 = this.nodes.startWithState(stateA, (c) -> c);
+		assertThat(a1.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		a1.stop();
+		await().atMost(WAIT).until(() -> b.peerCount() == 0);
+
+		RatsClient a2 = this.nodes.startWithState(stateA, (c) -> c);
+
+		await().atMost(WAIT).until(() -> a2.isConnected(b.peerId()));
+	}
+
+}
