@@ -1,0 +1,113 @@
+package io.librats;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.librats.message.Delivery;
+import io.librats.metrics.RatsMetrics;
+import io.librats.transport.OutboundBufferFullException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A slow consumer pushes back on its sender instead of growing memory, and nothing accepted is lost. */
+class BackpressureTest {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final TestNodes nodes = new TestNodes();
+
+	@AfterEach
+	void stop() {
+		this.nodes.close();
+	}
+
+	@Test
+	void slowConsumerMakesSenderUnwritableThenSendsFailFastAndNothingAcceptedIsLost() throws Exception {
+		RatsClient sender = this.nodes.start((c) -> c.maxOutboundBufferBytes(1024 * 1024)
+			.writeBufferLowWaterMark(128 * 1024).writeBufferHighWaterMark(256 * 1024));
+		RatsClient receiver = this.nodes.start((c) -> c.maxPendingInboundMessages(8));
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger received = new AtomicInteger();
+		receiver.onBinary((peer, data) -> {
+			release.await(60, TimeUnit.SECONDS);
+			received.incrementAndGet();
+		});
+		List<Boolean> writability = new CopyOnWriteArrayList<>();
+		sender.onWritabilityChanged((peer, writable) -> writability.add(writable));
+		assertThat(sender.connectToPeer("127.0.0.1", receiver.listenPort()).join().success()).isTrue();
+
+		byte[] chunk = new byte[64 * 1024];
+		List<CompletableFuture<Void>> accepted = new ArrayList<>();
+		Throwable refusal = null;
+		for (int i = 0; i < 4000 && refusal == null; i++) {
+			CompletableFuture<Void> send = sender.sendBinary(receiver.peerId(), chunk);
+			if (send.isCompletedExceptionally()) {
+				refusal = send.handle((ok, ex) -> ex).join();
+			}
+			else {
+				accepted.add(send);
+			}
+		}
+
+		assertThat(refusal).as("a send is refused once the buffer is full")
+			.isInstanceOf(OutboundBufferFullException.class).hasMessageContaining("full");
+		assertThat(sender.metrics().get(RatsMetrics.SENDS_REJECTED)).isEqualTo(1);
+		assertThat(sender.isWritable(receiver.peerId())).isFalse();
+		await().atMost(WAIT).until(() -> writability.contains(false));
+
+		release.countDown();
+
+		CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+		await().atMost(WAIT).until(() -> received.get() == accepted.size());
+		await().atMost(WAIT).until(() -> sender.isWritable(receiver.peerId()));
+		assertThat(writability).endsWith(true);
+		assertThat(sender.sendBinary(receiver.peerId(), chunk)).succeedsWithin(WAIT);
+	}
+
+	@Test
+	void ioThreadHandlersRunOnTheEventLoop() {
+		RatsClient a = this.nodes.start();
+		RatsClient b = this.nodes.start();
+		List<String> threads = new CopyOnWriteArrayList<>();
+		b.on("fast", (msg) -> threads.add("io:" + Thread.currentThread().getName()), Delivery.IO_THREAD);
+		b.on("fast", (msg) -> threads.add("pool:" + Thread.currentThread().getName()));
+		assertThat(a.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		a.send(b.peerId(), "fast", a.jsonMapper().createObjectNode()).join();
+		await().atMost(WAIT).until(() -> threads.size() == 2);
+		assertThat(threads).anyMatch((t) -> t.startsWith("io:rats-io-"))
+			.anyMatch((t) -> t.startsWith("pool:rats-handler-"));
+	}
+
+	@Test
+	void oversizedMessagesAreRefusedBeforeSending() {
+		RatsClient a = this.nodes.start((c) -> c.maxFrameSize(4096));
+		RatsClient b = this.nodes.start();
+		assertThat(a.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		CompletableFuture<Void> send = a.sendBinary(b.peerId(), new byte[5000]);
+		assertThat(send).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withMessageContaining("exceeds maxFrameSize");
+		assertThat(a.isConnected(b.peerId())).isTrue();
+	}
+
+	@Test
+	void frameLargerThanReceiverLimitClosesTheConnectionWithAMetric() {
+		RatsClient a = this.nodes.start();
+		RatsClient b = this.nodes.start((c) -> c.maxFrameSize(4096));
+		assertThat(a.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		await().atMost(WAIT).until(() -> b.isConnected(a.peerId()));
+		a.sendBinary(b.peerId(), new byte[100_000]);
+		await().atMost(WAIT).until(() -> !a.isConnected(b.peerId()) && !b.isConnected(a.peerId()));
+		assertThat(b.metrics().get(RatsMetrics.MALFORMED_FRAMES)).isEqualTo(1);
+	}
+
+
+}
