@@ -26,6 +26,9 @@ import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
 import io.librats.metrics.RatsMetrics;
+import io.librats.subsystem.DiscoveredPeer;
+import io.librats.subsystem.RatsSubsystem;
+import io.librats.subsystem.ServiceRegistry;
 import io.librats.transport.ConnectionEvents;
 import io.librats.transport.NetworkBinding;
 import io.librats.transport.PeerConnection;
@@ -78,6 +81,8 @@ public final class RatsClient implements AutoCloseable {
 
 	/** The address we dialed for each outbound peer, so a lost peer can be dialed again. */
 	private final Map<String, PeerAddress> dialedAddresses = new ConcurrentHashMap<>();
+
+	private final SubsystemHost subsystems = new SubsystemHost();
 
 	private final Object lifecycle = new Object();
 
@@ -172,6 +177,13 @@ public final class RatsClient implements AutoCloseable {
 					this.reconnector.connectNow(known.address(), false);
 				}
 			}
+			try {
+				this.subsystems.start(new NodeView());
+			}
+			catch (Exception ex) {
+				stop();
+				throw (ex instanceof RatsException rats) ? rats : new RatsException(ex.getMessage(), ex);
+			}
 		}
 	}
 
@@ -182,6 +194,7 @@ public final class RatsClient implements AutoCloseable {
 			if (transport == null) {
 				return;
 			}
+			this.subsystems.stop();
 			this.transport = null;
 			this.reconnector.stop();
 			transport.stop();
@@ -413,6 +426,35 @@ public final class RatsClient implements AutoCloseable {
 		return this.messages.request(peerId, type, data, timeout);
 	}
 
+	// --- subsystems -------------------------------------------------------------------------------------------
+
+	/**
+	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Must happen before {@link #start()}; the
+	 * subsystem starts after the transport listens and stops before it closes.
+	 */
+	public void attach(RatsSubsystem subsystem) {
+		synchronized (this.lifecycle) {
+			if (this.transport != null) {
+				throw new IllegalStateException("attach subsystems before start()");
+			}
+			this.subsystems.attach(Objects.requireNonNull(subsystem, "subsystem"));
+		}
+	}
+
+	public List<RatsSubsystem> subsystems() {
+		return this.subsystems.attached();
+	}
+
+	/** Services the attached subsystems offer, for example a DHT handle. */
+	public ServiceRegistry services() {
+		return this.subsystems.services();
+	}
+
+	/** Hears peers found by discovery subsystems (source "dht", "mdns", ...), before they are dialed. */
+	public void onPeerDiscovered(Consumer<DiscoveredPeer> listener) {
+		this.subsystems.onPeerDiscovered(Objects.requireNonNull(listener, "listener"));
+	}
+
 	// --- callbacks --------------------------------------------------------------------------------------------
 
 	public void addConnectionListener(ConnectionListener listener) {
@@ -448,6 +490,71 @@ public final class RatsClient implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Could not save known peers: {}", ex.getMessage());
 		}
+	}
+
+	/** The running node as its subsystems see it. */
+	private final class NodeView implements SubsystemHost.Node {
+
+		@Override
+		public String peerId() {
+			return RatsClient.this.peerId();
+		}
+
+		@Override
+		public int listenPort() {
+			return RatsClient.this.listenPort();
+		}
+
+		@Override
+		public RatsConfig config() {
+			return RatsClient.this.config;
+		}
+
+		@Override
+		public RatsMetrics metrics() {
+			return RatsClient.this.metrics;
+		}
+
+		@Override
+		public ScheduledExecutorService scheduler() {
+			return RatsClient.this.scheduler;
+		}
+
+		@Override
+		public java.util.concurrent.Executor callbackExecutor() {
+			return RatsClient.this.handlerExecutor;
+		}
+
+		@Override
+		public CompletableFuture<ConnectionAttemptResult> connect(String host, int port) {
+			return connectToPeer(host, port);
+		}
+
+		@Override
+		public boolean isConnected(String peerId) {
+			return RatsClient.this.isConnected(peerId);
+		}
+
+		@Override
+		public int peerCount() {
+			return RatsClient.this.peerCount();
+		}
+
+		@Override
+		public int maxPeers() {
+			return RatsClient.this.config.maxPeers();
+		}
+
+		@Override
+		public void addConnectionListener(ConnectionListener listener) {
+			RatsClient.this.addConnectionListener(listener);
+		}
+
+		@Override
+		public void removeConnectionListener(ConnectionListener listener) {
+			RatsClient.this.removeConnectionListener(listener);
+		}
+
 	}
 
 	/** Transport events, re-dispatched to listeners in each peer's order. */

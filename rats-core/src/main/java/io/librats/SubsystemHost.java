@@ -1,0 +1,176 @@
+package io.librats;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+import io.librats.config.RatsConfig;
+import io.librats.metrics.RatsMetrics;
+import io.librats.subsystem.DiscoveredPeer;
+import io.librats.subsystem.PeerNetwork;
+import io.librats.subsystem.RatsSubsystem;
+import io.librats.subsystem.ServiceRegistry;
+import io.librats.subsystem.SubsystemContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops a node's attached subsystems and gives each the same narrow context. Discovered peers are told
+ * to the discovery listeners and dialed while the node has room.
+ */
+final class SubsystemHost {
+
+	private static final Logger logger = LoggerFactory.getLogger(SubsystemHost.class);
+
+	private final List<RatsSubsystem> attached = new CopyOnWriteArrayList<>();
+
+	private final List<RatsSubsystem> started = new ArrayList<>();
+
+	private final List<Consumer<DiscoveredPeer>> discoveryListeners = new CopyOnWriteArrayList<>();
+
+	private final ServiceRegistry services = new ServiceRegistry();
+
+	void attach(RatsSubsystem subsystem) {
+		for (RatsSubsystem existing : this.attached) {
+			if (existing.name().equals(subsystem.name())) {
+				throw new IllegalStateException("a subsystem named '" + subsystem.name() + "' is already attached");
+			}
+		}
+		this.attached.add(subsystem);
+	}
+
+	List<RatsSubsystem> attached() {
+		return List.copyOf(this.attached);
+	}
+
+	ServiceRegistry services() {
+		return this.services;
+	}
+
+	void onPeerDiscovered(Consumer<DiscoveredPeer> listener) {
+		this.discoveryListeners.add(listener);
+	}
+
+	/** Starts every attached subsystem; on a failure stops those already started and rethrows. */
+	void start(Node node) throws Exception {
+		Context context = new Context(node);
+		for (RatsSubsystem subsystem : this.attached) {
+			try {
+				subsystem.start(context);
+				this.started.add(subsystem);
+				logger.info("Started subsystem {}", subsystem.name());
+			}
+			catch (Exception ex) {
+				stop();
+				throw new RatsException("Subsystem '" + subsystem.name() + "' failed to start: " + ex.getMessage(),
+						ex);
+			}
+		}
+	}
+
+	void stop() {
+		for (int i = this.started.size() - 1; i >= 0; i--) {
+			RatsSubsystem subsystem = this.started.get(i);
+			try {
+				subsystem.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Subsystem {} failed to stop cleanly", subsystem.name(), ex);
+			}
+		}
+		this.started.clear();
+	}
+
+	/** The parts of the running client a context needs. */
+	interface Node extends PeerNetwork {
+
+		String peerId();
+
+		int listenPort();
+
+		RatsConfig config();
+
+		RatsMetrics metrics();
+
+		ScheduledExecutorService scheduler();
+
+		Executor callbackExecutor();
+
+	}
+
+	private final class Context implements SubsystemContext {
+
+		private final Node node;
+
+		Context(Node node) {
+			this.node = node;
+		}
+
+		@Override
+		public String peerId() {
+			return this.node.peerId();
+		}
+
+		@Override
+		public int listenPort() {
+			return this.node.listenPort();
+		}
+
+		@Override
+		public RatsConfig config() {
+			return this.node.config();
+		}
+
+		@Override
+		public Path stateDir() {
+			return this.node.config().stateDir();
+		}
+
+		@Override
+		public RatsMetrics metrics() {
+			return this.node.metrics();
+		}
+
+		@Override
+		public ScheduledExecutorService scheduler() {
+			return this.node.scheduler();
+		}
+
+		@Override
+		public PeerNetwork network() {
+			return this.node;
+		}
+
+		@Override
+		public ServiceRegistry services() {
+			return SubsystemHost.this.services;
+		}
+
+		@Override
+		public void peerDiscovered(DiscoveredPeer peer) {
+			if (peer.peerId() != null && (peer.peerId().equals(this.node.peerId()) || this.node.isConnected(peer.peerId()))) {
+				return;
+			}
+			this.node.callbackExecutor().execute(() -> discoveryListeners.forEach((listener) -> {
+				try {
+					listener.accept(peer);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Discovery listener failed", ex);
+				}
+			}));
+			if (this.node.peerCount() < this.node.maxPeers()) {
+				CompletableFuture<ConnectionAttemptResult> attempt = this.node.connect(peer.host(), peer.port());
+				attempt.thenAccept((result) -> logger.debug("Discovered peer {} via {}: {}", peer.host() + ":"
+						+ peer.port(), peer.source(), result.success() ? "connected" : result.error()));
+			}
+		}
+
+	}
+
+}
