@@ -72,8 +72,9 @@ class SubsystemTest {
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> a.isConnected(b.peerId()));
 		assertThat(heard).singleElement().extracting(DiscoveredPeer::source).isEqualTo("fake");
+		int port = a.listenPort();
 		a.stop();
-		assertThat(discovery.lifecycle).containsExactly("start:" + a.listenPort(), "stop");
+		assertThat(discovery.lifecycle).containsExactly("start:" + port, "stop");
 		assertThat(a.services().find(FakeDiscovery.class)).isEmpty();
 	}
 
