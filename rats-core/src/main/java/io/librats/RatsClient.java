@@ -329,10 +329,25 @@ public final class RatsClient implements AutoCloseable {
 						took);
 			});
 		}
+		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
 			this.attemptListeners.forEach((listener) -> notify(listener, attempt));
 			return attempt;
-		}, (this.handlerExecutor != null && transport != null) ? this.handlerExecutor : Runnable::run);
+		}, (task) -> runOn(callbacks, task));
+	}
+
+	/** Runs on the handler pool, or right here once the pool is gone, so an attempt's future always completes. */
+	private static void runOn(ExecutorService executor, Runnable task) {
+		try {
+			if (executor != null) {
+				executor.execute(task);
+				return;
+			}
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// stopping: fall through
+		}
+		task.run();
 	}
 
 	private CompletableFuture<?> dialForReconnect(PeerAddress address) {
@@ -405,11 +420,7 @@ public final class RatsClient implements AutoCloseable {
 		if (transport == null) {
 			return CompletableFuture.completedFuture(0);
 		}
-		List<CompletableFuture<Boolean>> sends = transport.connections().stream()
-			.map((connection) -> this.messages.send(connection, type, data).handle((ok, ex) -> ex == null))
-			.toList();
-		return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-			.thenApply((ignored) -> (int) sends.stream().filter(CompletableFuture::join).count());
+		return this.messages.broadcast(transport.connections(), type, data);
 	}
 
 	/** Sends raw bytes in a BINARY frame. */

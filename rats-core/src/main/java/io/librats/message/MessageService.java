@@ -1,6 +1,8 @@
 package io.librats.message;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -117,6 +119,35 @@ public final class MessageService implements InboundFrameHandler {
 			return CompletableFuture.failedFuture(ex);
 		}
 		return connection.send(frame);
+	}
+
+	/**
+	 * Sends one message to many peers, serialising it once. Completes with the number of peers it was written to;
+	 * a peer that fails (gone, buffer full) is skipped, not an error.
+	 */
+	public CompletableFuture<Integer> broadcast(Collection<PeerConnection> peers, String type, Object data) {
+		MessageHeader.checkType(type);
+		if (peers.isEmpty()) {
+			return CompletableFuture.completedFuture(0);
+		}
+		ByteBuf frame;
+		try {
+			frame = this.codec.encode(peers.iterator().next().alloc(), new MessageHeader(0, type, 0), data);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		List<CompletableFuture<Boolean>> sends = new ArrayList<>(peers.size());
+		try {
+			for (PeerConnection connection : peers) {
+				sends.add(connection.send(frame.retainedDuplicate()).handle((ok, ex) -> ex == null));
+			}
+		}
+		finally {
+			frame.release();
+		}
+		return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+			.thenApply((ignored) -> (int) sends.stream().filter(CompletableFuture::join).count());
 	}
 
 	public CompletableFuture<Void> sendBinary(String peerId, byte[] data) {
