@@ -181,7 +181,8 @@ class LoopbackIntegrationTest {
 
 		assertThat(onceCount).hasValue(1);
 		assertThat(onCount).hasValue(1);
-		assertThat(b.metrics().get(RatsMetrics.MESSAGES_UNHANDLED)).isEqualTo(5);
+		// The message sent after off() found no handler; pings racing the once-removal may or may not count.
+		assertThat(b.metrics().get(RatsMetrics.MESSAGES_UNHANDLED)).isBetween(1L, 5L);
 	}
 
 	@Test
