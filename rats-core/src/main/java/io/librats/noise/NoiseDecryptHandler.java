@@ -5,6 +5,7 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Turns Noise transport messages (2-byte big-endian length, then ciphertext with its 16-byte tag) back into
@@ -24,7 +25,16 @@ final class NoiseDecryptHandler extends ByteToMessageDecoder {
 
 	private final long rekeyInterval;
 
-	private final byte[] scratch = new byte[MAX_MESSAGE];
+	/**
+	 * Ciphertext staging, one per event-loop thread rather than one per connection: an idle connection must not
+	 * pin 64 KiB. Safe because a handler only ever runs on its channel's loop and never yields mid-use.
+	 */
+	static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+		@Override
+		protected byte[] initialValue() {
+			return new byte[MAX_MESSAGE];
+		}
+	};
 
 	NoiseDecryptHandler(CipherState cipher, long rekeyInterval) {
 		this.cipher = cipher;
@@ -42,10 +52,11 @@ final class NoiseDecryptHandler extends ByteToMessageDecoder {
 				return;
 			}
 			in.skipBytes(2);
-			in.readBytes(this.scratch, 0, length);
+			byte[] scratch = SCRATCH.get();
+			in.readBytes(scratch, 0, length);
 			ByteBuf plain = ctx.alloc().heapBuffer(length - TAG_LENGTH);
 			try {
-				int written = this.cipher.decryptWithAd(null, this.scratch, 0, length, plain.array(),
+				int written = this.cipher.decryptWithAd(null, scratch, 0, length, plain.array(),
 						plain.arrayOffset() + plain.writerIndex());
 				plain.writerIndex(plain.writerIndex() + written);
 			}

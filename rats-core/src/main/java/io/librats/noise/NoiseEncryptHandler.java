@@ -21,8 +21,6 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter {
 
 	private final long rekeyInterval;
 
-	private final byte[] scratch = new byte[MAX_PLAINTEXT];
-
 	private CoalescingBufferQueue pending;
 
 	NoiseEncryptHandler(CipherState cipher, long rekeyInterval) {
@@ -75,11 +73,12 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter {
 
 	private ByteBuf encrypt(ChannelHandlerContext ctx, ByteBuf plain) throws NoiseException {
 		int length = plain.readableBytes();
-		plain.getBytes(plain.readerIndex(), this.scratch, 0, length);
+		byte[] scratch = NoiseDecryptHandler.SCRATCH.get();
+		plain.getBytes(plain.readerIndex(), scratch, 0, length);
 		ByteBuf out = ctx.alloc().heapBuffer(2 + length + NoiseDecryptHandler.TAG_LENGTH);
 		try {
 			out.writeShort(length + NoiseDecryptHandler.TAG_LENGTH);
-			int written = this.cipher.encryptWithAd(null, this.scratch, 0, length, out.array(),
+			int written = this.cipher.encryptWithAd(null, scratch, 0, length, out.array(),
 					out.arrayOffset() + out.writerIndex());
 			out.writerIndex(out.writerIndex() + written);
 		}
