@@ -2,8 +2,9 @@ package io.librats;
 
 /**
  * How {@link RatsClient#connectToPeer(String, int, ConnectionStrategy)} reaches a peer. This release implements
- * {@link #DIRECT}; {@link #AUTO_ADAPTIVE} tries the methods available, which today is DIRECT alone. The others fail
- * with {@link UnsupportedOperationException} until the NAT traversal subsystems land.
+ * {@link #DIRECT}; {@link #AUTO_ADAPTIVE} tries the methods available, which today is DIRECT alone. The others
+ * complete with a failed {@link ConnectionAttemptResult} saying they are not available yet, until the NAT traversal
+ * subsystems land.
  */
 public enum ConnectionStrategy {
 	/** A plain TCP connection to the given address. */

@@ -37,6 +37,8 @@ final class KnownPeersStore {
 
 	private boolean dirty;
 
+	private final Object saveLock = new Object();
+
 	record KnownPeer(String peerId, PeerAddress address, long lastSeenMillis) {
 	}
 
@@ -101,19 +103,39 @@ final class KnownPeersStore {
 		return new ArrayList<>(this.peers.values());
 	}
 
-	/** Writes the file if anything changed since the last save. */
-	synchronized void saveIfDirty() throws IOException {
-		if (this.file == null || !this.dirty) {
+	/**
+	 * Writes the file if anything changed since the last save. The disk write happens outside the lock that
+	 * {@link #record} takes on an event loop, so no event loop ever waits for an fsync.
+	 */
+	void saveIfDirty() throws IOException {
+		if (this.file == null) {
 			return;
 		}
-		ObjectNode root = this.mapper.createObjectNode().put("version", 1);
-		ArrayNode array = root.putArray("peers");
-		for (KnownPeer peer : this.peers.values()) {
-			array.addObject().put("peerId", peer.peerId()).put("host", peer.address().host())
-				.put("port", peer.address().port()).put("lastSeen", peer.lastSeenMillis());
+		synchronized (this.saveLock) {
+			List<KnownPeer> snapshot;
+			synchronized (this) {
+				if (!this.dirty) {
+					return;
+				}
+				snapshot = new ArrayList<>(this.peers.values());
+				this.dirty = false;
+			}
+			ObjectNode root = this.mapper.createObjectNode().put("version", 1);
+			ArrayNode array = root.putArray("peers");
+			for (KnownPeer peer : snapshot) {
+				array.addObject().put("peerId", peer.peerId()).put("host", peer.address().host())
+					.put("port", peer.address().port()).put("lastSeen", peer.lastSeenMillis());
+			}
+			try {
+				AtomicFiles.write(this.file, this.mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+			}
+			catch (IOException ex) {
+				synchronized (this) {
+					this.dirty = true;
+				}
+				throw ex;
+			}
 		}
-		AtomicFiles.write(this.file, this.mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-		this.dirty = false;
 	}
 
 }

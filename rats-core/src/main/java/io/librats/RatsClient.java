@@ -408,7 +408,8 @@ public final class RatsClient implements AutoCloseable {
 
 	/**
 	 * Sends a JSON message (any value Jackson can write, a {@link JsonNode} included). The future completes when the
-	 * frame is written to the socket and fails when it cannot be: not connected, buffer full, too large.
+	 * frame is written to the socket and fails when it cannot be: not connected, buffer full, too large. It completes
+	 * on the connection's I/O thread: chain blocking work with the {@code ...Async} methods of the future.
 	 */
 	public CompletableFuture<Void> send(String peerId, String type, Object data) {
 		return this.messages.send(peerId, type, data);
@@ -481,6 +482,10 @@ public final class RatsClient implements AutoCloseable {
 		this.attemptListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
 
+	/**
+	 * Hears a peer's socket buffer cross its high-water mark and drain below the low one. {@link #isWritable}
+	 * additionally accounts for frames still queued before the socket.
+	 */
 	public void onWritabilityChanged(WritabilityListener listener) {
 		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
@@ -593,7 +598,7 @@ public final class RatsClient implements AutoCloseable {
 		@Override
 		public void peerDisconnected(PeerConnection connection, String reason) {
 			PeerInfo info = connection.info();
-			messages.peerGone(info.peerId(), reason);
+			messages.peerGone(connection, reason);
 			connection.orderedExecutor().execute(() -> {
 				for (ConnectionListener listener : connectionListeners) {
 					try {

@@ -50,6 +50,9 @@ final class Reconnector {
 
 	/** Starts dialing now (attempt 0) unless a chain for this address is already running. */
 	void connectNow(PeerAddress address, boolean forever) {
+		if (!forever && this.maxAttempts == 0) {
+			return;
+		}
 		if (this.active.putIfAbsent(address, forever) == null) {
 			schedule(address, forever, 0, Duration.ZERO);
 		}
@@ -57,6 +60,9 @@ final class Reconnector {
 
 	/** Starts dialing after the first back-off delay, for a peer just lost. */
 	void reconnect(PeerAddress address, boolean forever) {
+		if (!forever && this.maxAttempts == 0) {
+			return;
+		}
 		if (this.active.putIfAbsent(address, forever) == null) {
 			schedule(address, forever, 0, delay(0));
 		}
@@ -64,9 +70,8 @@ final class Reconnector {
 
 	Duration delay(int attempt) {
 		long base = this.initialDelay.toMillis() << Math.min(attempt, 20);
-		long capped = Math.min(base, this.maxDelay.toMillis());
 		double jitter = 0.8 + 0.4 * ThreadLocalRandom.current().nextDouble();
-		return Duration.ofMillis((long) (capped * jitter));
+		return Duration.ofMillis(Math.min((long) (base * jitter), this.maxDelay.toMillis()));
 	}
 
 	private void schedule(PeerAddress address, boolean forever, int attempt, Duration delay) {

@@ -3,7 +3,11 @@ package io.librats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +38,16 @@ final class SubsystemHost {
 	private final List<Consumer<DiscoveredPeer>> discoveryListeners = new CopyOnWriteArrayList<>();
 
 	private final ServiceRegistry services = new ServiceRegistry();
+
+	/**
+	 * When each discovered address was last reported: a peer announced again and again (every DHT lookup finds it)
+	 * is dialed at most once per interval, not once per report. Bounded.
+	 */
+	private final Map<String, Long> recentDials = new ConcurrentHashMap<>();
+
+	private static final long REDIAL_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final int MAX_RECENT_DIALS = 4096;
 
 	void attach(RatsSubsystem subsystem) {
 		for (RatsSubsystem existing : this.attached) {
@@ -156,14 +170,29 @@ final class SubsystemHost {
 			if (peer.peerId() != null && (peer.peerId().equals(this.node.peerId()) || this.node.isConnected(peer.peerId()))) {
 				return;
 			}
-			this.node.callbackExecutor().execute(() -> discoveryListeners.forEach((listener) -> {
-				try {
-					listener.accept(peer);
-				}
-				catch (RuntimeException ex) {
-					logger.error("Discovery listener failed", ex);
-				}
-			}));
+			String address = peer.host() + ":" + peer.port();
+			long now = System.nanoTime();
+			Long last = recentDials.get(address);
+			if (last != null && now - last < REDIAL_INTERVAL_NANOS) {
+				return;
+			}
+			if (recentDials.size() >= MAX_RECENT_DIALS) {
+				recentDials.entrySet().removeIf((entry) -> now - entry.getValue() >= REDIAL_INTERVAL_NANOS);
+			}
+			recentDials.put(address, now);
+			try {
+				this.node.callbackExecutor().execute(() -> discoveryListeners.forEach((listener) -> {
+					try {
+						listener.accept(peer);
+					}
+					catch (RuntimeException ex) {
+						logger.error("Discovery listener failed", ex);
+					}
+				}));
+			}
+			catch (RejectedExecutionException ex) {
+				return;
+			}
 			if (this.node.peerCount() < this.node.maxPeers()) {
 				CompletableFuture<ConnectionAttemptResult> attempt = this.node.connect(peer.host(), peer.port());
 				attempt.thenAccept((result) -> logger.debug("Discovered peer {} via {}: {}", peer.host() + ":"

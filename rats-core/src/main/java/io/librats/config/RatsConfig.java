@@ -20,6 +20,9 @@ public final class RatsConfig {
 	/** Default largest frame body, 16 MiB. */
 	public static final int DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 
+	/** Largest configurable frame body, 1 GiB. */
+	public static final int MAX_FRAME_SIZE_LIMIT = 1 << 30;
+
 	private final String listenAddress;
 	private final int listenPort;
 	private final int maxPeers;
@@ -42,6 +45,7 @@ public final class RatsConfig {
 	private final int writeBufferLowWaterMark;
 	private final int writeBufferHighWaterMark;
 	private final int maxPendingInboundMessages;
+	private final long maxPendingInboundBytes;
 	private final int maxPendingHandshakes;
 	private final int maxPendingRequests;
 	private final int maxKnownPeers;
@@ -82,6 +86,18 @@ public final class RatsConfig {
 		this.writeBufferHighWaterMark = atLeast(b.writeBufferHighWaterMark, b.writeBufferLowWaterMark,
 				"writeBufferHighWaterMark");
 		this.maxPendingInboundMessages = atLeast(b.maxPendingInboundMessages, 1, "maxPendingInboundMessages");
+		if (b.maxPendingInboundBytes < 1) {
+			throw new IllegalArgumentException("maxPendingInboundBytes must be positive, was " + b.maxPendingInboundBytes);
+		}
+		this.maxPendingInboundBytes = b.maxPendingInboundBytes;
+		if (this.maxFrameSize > MAX_FRAME_SIZE_LIMIT) {
+			throw new IllegalArgumentException("maxFrameSize must be at most " + MAX_FRAME_SIZE_LIMIT + ", was "
+					+ this.maxFrameSize);
+		}
+		if ((long) this.maxOutboundBufferBytes < (long) this.maxFrameSize + 5) {
+			throw new IllegalArgumentException("maxOutboundBufferBytes (" + this.maxOutboundBufferBytes
+					+ ") must hold at least one frame of maxFrameSize (" + this.maxFrameSize + ") plus its 5-byte header");
+		}
 		this.maxPendingHandshakes = atLeast(b.maxPendingHandshakes, 1, "maxPendingHandshakes");
 		this.maxPendingRequests = atLeast(b.maxPendingRequests, 1, "maxPendingRequests");
 		this.maxKnownPeers = atLeast(b.maxKnownPeers, 0, "maxKnownPeers");
@@ -129,6 +145,7 @@ public final class RatsConfig {
 		b.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
 		b.writeBufferHighWaterMark = this.writeBufferHighWaterMark;
 		b.maxPendingInboundMessages = this.maxPendingInboundMessages;
+		b.maxPendingInboundBytes = this.maxPendingInboundBytes;
 		b.maxPendingHandshakes = this.maxPendingHandshakes;
 		b.maxPendingRequests = this.maxPendingRequests;
 		b.maxKnownPeers = this.maxKnownPeers;
@@ -152,7 +169,7 @@ public final class RatsConfig {
 	/** Largest frame body accepted or sent, in bytes. */
 	public int maxFrameSize() { return this.maxFrameSize; }
 	public Duration connectTimeout() { return this.connectTimeout; }
-	/** Time allowed from TCP connect to the end of the rats handshake. */
+	/** Time allowed from the moment a connection is open (TCP connected) to the end of the rats handshake. */
 	public Duration handshakeTimeout() { return this.handshakeTimeout; }
 	public Duration pingInterval() { return this.pingInterval; }
 	/** A peer that sends nothing for this long is declared dead and disconnected. */
@@ -176,6 +193,8 @@ public final class RatsConfig {
 	public int writeBufferHighWaterMark() { return this.writeBufferHighWaterMark; }
 	/** Messages of one peer waiting for a handler beyond which reading from that peer pauses. */
 	public int maxPendingInboundMessages() { return this.maxPendingInboundMessages; }
+	/** Bytes of one peer's messages waiting for a handler beyond which reading from that peer pauses. */
+	public long maxPendingInboundBytes() { return this.maxPendingInboundBytes; }
 	/** Inbound connections still in their handshake beyond which new ones are closed at once. */
 	public int maxPendingHandshakes() { return this.maxPendingHandshakes; }
 	/** Outstanding requests to one peer beyond which {@code request} fails fast. */
@@ -218,6 +237,7 @@ public final class RatsConfig {
 		private int writeBufferLowWaterMark = 512 * 1024;
 		private int writeBufferHighWaterMark = 2 * 1024 * 1024;
 		private int maxPendingInboundMessages = 8192;
+		private long maxPendingInboundBytes = 64L * 1024 * 1024;
 		private int maxPendingHandshakes = 128;
 		private int maxPendingRequests = 10_000;
 		private int maxKnownPeers = 1000;
@@ -249,6 +269,7 @@ public final class RatsConfig {
 		public Builder writeBufferLowWaterMark(int value) { this.writeBufferLowWaterMark = value; return this; }
 		public Builder writeBufferHighWaterMark(int value) { this.writeBufferHighWaterMark = value; return this; }
 		public Builder maxPendingInboundMessages(int value) { this.maxPendingInboundMessages = value; return this; }
+		public Builder maxPendingInboundBytes(long value) { this.maxPendingInboundBytes = value; return this; }
 		public Builder maxPendingHandshakes(int value) { this.maxPendingHandshakes = value; return this; }
 		public Builder maxPendingRequests(int value) { this.maxPendingRequests = value; return this; }
 		public Builder maxKnownPeers(int value) { this.maxKnownPeers = value; return this; }

@@ -7,7 +7,6 @@ import io.librats.transport.FrameEncoder;
 import io.librats.transport.FrameType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -38,21 +37,22 @@ final class MessageCodec {
 		}
 	}
 
-	/** Parses a JSON payload; a malformed one is reported as {@link JacksonException}. */
+	/**
+	 * Parses a JSON payload; a malformed one is reported as {@link JacksonException}, an empty one as
+	 * {@link IllegalArgumentException}.
+	 */
 	JsonNode decode(byte[] json) {
-		return this.mapper.readTree(json);
+		JsonNode node = this.mapper.readTree(json);
+		if (node == null || node.isMissingNode()) {
+			throw new IllegalArgumentException("empty JSON document");
+		}
+		return node;
 	}
 
 	static byte[] copyPayload(ByteBuf body) {
 		byte[] bytes = new byte[body.readableBytes()];
 		body.readBytes(bytes);
 		return bytes;
-	}
-
-	JsonNode decode(ByteBuf body) throws IOException {
-		try (ByteBufInputStream in = new ByteBufInputStream(body)) {
-			return this.mapper.readTree(in);
-		}
 	}
 
 	JsonMapper mapper() {

@@ -3,6 +3,7 @@ package io.librats.message;
 import java.nio.charset.StandardCharsets;
 
 import io.librats.transport.ProtocolException;
+import io.librats.transport.StrictUtf8;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -57,14 +58,18 @@ record MessageHeader(int flags, String type, int correlationId) {
 	static MessageHeader readFrom(ByteBuf in) {
 		try {
 			int flags = in.readUnsignedByte();
-			if ((flags & ~(REQUEST | REPLY | ERROR)) != 0 || (flags & (REQUEST | REPLY)) == (REQUEST | REPLY)) {
+			if ((flags & ~(REQUEST | REPLY | ERROR)) != 0 || (flags & (REQUEST | REPLY)) == (REQUEST | REPLY)
+					|| ((flags & ERROR) != 0 && (flags & REPLY) == 0)) {
 				throw new ProtocolException("MESSAGE with invalid flags 0x" + Integer.toHexString(flags));
 			}
 			int typeLength = in.readUnsignedByte();
 			if (typeLength == 0) {
 				throw new ProtocolException("MESSAGE with empty type");
 			}
-			String type = in.readCharSequence(typeLength, StandardCharsets.UTF_8).toString();
+			if (in.readableBytes() < typeLength) {
+				throw new ProtocolException("truncated MESSAGE header");
+			}
+			String type = StrictUtf8.read(in, typeLength, "MESSAGE type");
 			int correlationId = ((flags & (REQUEST | REPLY)) != 0) ? in.readInt() : 0;
 			return new MessageHeader(flags, type, correlationId);
 		}

@@ -172,17 +172,16 @@ public final class MessageService implements InboundFrameHandler {
 					+ peerId));
 		}
 		send(connection, new MessageHeader(MessageHeader.REQUEST, type, id), data).whenComplete((ignored, ex) -> {
-			if (ex != null) {
-				this.requests.forget(peerId, id);
-				reply.completeExceptionally(ex);
+			if (ex != null && this.requests.take(peerId, id) != null) {
+				connection.orderedExecutor().execute(() -> reply.completeExceptionally(ex));
 			}
 		});
 		return reply;
 	}
 
 	/** Fails the outstanding requests of a peer that disconnected. */
-	public void peerGone(String peerId, String reason) {
-		this.requests.failAll(peerId, reason);
+	public void peerGone(PeerConnection connection, String reason) {
+		this.requests.failAll(connection, reason);
 	}
 
 	private static <T> CompletableFuture<T> notConnected(String peerId) {
@@ -200,25 +199,30 @@ public final class MessageService implements InboundFrameHandler {
 			if (future != null) {
 				connection.orderedExecutor().execute(() -> completeReply(connection, header, json, future));
 			}
+			else {
+				this.metrics.increment(RatsMetrics.REPLIES_UNMATCHED);
+			}
 			return;
 		}
+		IncomingMessage.Replier replier = header.isRequest() ? replier(connection, header) : null;
 		List<Registration> registered = this.handlers.get(header.type());
 		if (registered == null || registered.isEmpty()) {
 			this.metrics.increment(RatsMetrics.MESSAGES_UNHANDLED);
 			logger.debug("No handler for message type '{}' from {}", header.type(), connection.peerId());
-			if (header.isRequest()) {
-				replier(connection, header).replyError("no handler for message type '" + header.type() + "'");
+			if (replier != null) {
+				replier.replyError("no handler for message type '" + header.type() + "'");
 			}
 			return;
 		}
-		deliver(connection, registered, (registration) -> dispatch(connection, header, json, registration));
+		Received received = new Received(connection, header, json, replier);
+		deliver(connection, registered, json.length, (registration) -> dispatch(received, registration));
 	}
 
 	/**
 	 * Runs event-loop handlers now and queues the others as one task on the peer's ordered executor, counting it
 	 * against the peer's inbound backlog.
 	 */
-	private static void deliver(PeerConnection connection, List<Registration> registered,
+	private static void deliver(PeerConnection connection, List<Registration> registered, int size,
 			Consumer<Registration> invoke) {
 		boolean queued = false;
 		for (Registration registration : registered) {
@@ -230,7 +234,7 @@ public final class MessageService implements InboundFrameHandler {
 			}
 		}
 		if (queued) {
-			connection.inboundQueued();
+			connection.inboundQueued(size);
 			connection.orderedExecutor().execute(() -> {
 				try {
 					for (Registration registration : registered) {
@@ -240,43 +244,78 @@ public final class MessageService implements InboundFrameHandler {
 					}
 				}
 				finally {
-					connection.inboundHandled();
+					connection.inboundHandled(size);
 				}
 			});
 		}
 	}
 
-	private void dispatch(PeerConnection connection, MessageHeader header, byte[] json, Registration registration) {
-		if (registration.once && !registration.fired.compareAndSet(false, true)) {
-			return;
-		}
+	private void dispatch(Received received, Registration registration) {
+		MessageHeader header = received.header;
 		if (registration.once) {
+			if (!registration.fired.compareAndSet(false, true)) {
+				return;
+			}
 			off(header.type(), registration.handler);
 		}
-		JsonNode data;
-		try {
-			data = this.codec.decode(json);
-		}
-		catch (JacksonException ex) {
-			this.metrics.increment(RatsMetrics.MESSAGES_MALFORMED);
-			logger.warn("Dropped message '{}' from {}: malformed JSON ({})", header.type(), connection.peerId(),
-					ex.getOriginalMessage());
-			if (header.isRequest()) {
-				replier(connection, header).replyError("malformed JSON");
-			}
+		IncomingMessage message = received.message();
+		if (message == null) {
 			return;
 		}
-		IncomingMessage.Replier replier = header.isRequest() ? replier(connection, header) : null;
 		try {
-			registration.handler.onMessage(new IncomingMessage(connection.peerId(), header.type(), data, replier));
+			registration.handler.onMessage(message);
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
 			this.metrics.increment(RatsMetrics.HANDLER_ERRORS);
-			logger.error("Handler for message type '{}' from peer {} failed", header.type(), connection.peerId(), ex);
-			if (replier != null) {
-				replier.replyError("handler for '" + header.type() + "' failed");
+			logger.error("Handler for message type '{}' from peer {} failed", header.type(),
+					received.connection.peerId(), ex);
+			if (received.replier != null) {
+				received.replier.replyError("handler for '" + header.type() + "' failed");
 			}
 		}
+	}
+
+	/** One received message, parsed at most once however many handlers it reaches. */
+	private final class Received {
+
+		final PeerConnection connection;
+
+		final MessageHeader header;
+
+		final IncomingMessage.Replier replier;
+
+		private byte[] json;
+
+		private IncomingMessage message;
+
+		Received(PeerConnection connection, MessageHeader header, byte[] json, IncomingMessage.Replier replier) {
+			this.connection = connection;
+			this.header = header;
+			this.json = json;
+			this.replier = replier;
+		}
+
+		/** The parsed message, or {@code null} if its JSON is malformed (reported once). */
+		synchronized IncomingMessage message() {
+			if (this.json != null) {
+				byte[] bytes = this.json;
+				this.json = null;
+				try {
+					this.message = new IncomingMessage(this.connection.peerId(), this.header.type(), codec.decode(bytes),
+							this.replier);
+				}
+				catch (JacksonException | IllegalArgumentException ex) {
+					metrics.increment(RatsMetrics.MESSAGES_MALFORMED);
+					logger.warn("Dropped message '{}' from {}: malformed JSON ({})", this.header.type(),
+							this.connection.peerId(), ex.getMessage());
+					if (this.replier != null) {
+						this.replier.replyError("malformed JSON");
+					}
+				}
+			}
+			return this.message;
+		}
+
 	}
 
 	private void completeReply(PeerConnection connection, MessageHeader header, byte[] json,
@@ -333,7 +372,8 @@ public final class MessageService implements InboundFrameHandler {
 			return;
 		}
 		byte[] data = MessageCodec.copyPayload(body);
-		deliver(connection, this.binaryHandlers, (registration) -> dispatchBinary(connection, data, registration));
+		deliver(connection, this.binaryHandlers, data.length,
+				(registration) -> dispatchBinary(connection, data, registration));
 	}
 
 	private void dispatchBinary(PeerConnection connection, byte[] data, Registration registration) {

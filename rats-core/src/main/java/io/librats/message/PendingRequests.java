@@ -39,7 +39,8 @@ final class PendingRequests {
 		if (pending.size() >= this.maxPerPeer) {
 			return -1;
 		}
-		int id = this.ids.incrementAndGet();
+		// Ids stay positive and skip 0 when the counter wraps after 2^31 requests.
+		int id = this.ids.updateAndGet((last) -> (last == Integer.MAX_VALUE) ? 1 : last + 1);
 		pending.put(id, future);
 		connection.eventLoop().schedule(() -> {
 			if (pending.remove(id, future)) {
@@ -57,17 +58,14 @@ final class PendingRequests {
 		return (pending != null) ? pending.remove(id) : null;
 	}
 
-	void forget(String peerId, int id) {
-		take(peerId, id);
-	}
-
-	/** Fails every request to a peer that has gone. */
-	void failAll(String peerId, String reason) {
-		Map<Integer, CompletableFuture<JsonNode>> pending = this.byPeer.remove(peerId);
+	/** Fails every request to a peer that has gone, on that peer's ordered executor. */
+	void failAll(PeerConnection connection, String reason) {
+		Map<Integer, CompletableFuture<JsonNode>> pending = this.byPeer.remove(connection.peerId());
 		if (pending != null) {
-			PeerNotConnectedException cause = new PeerNotConnectedException("peer " + peerId + " disconnected before "
-					+ "replying: " + reason);
-			pending.values().forEach((future) -> future.completeExceptionally(cause));
+			PeerNotConnectedException cause = new PeerNotConnectedException("peer " + connection.peerId()
+					+ " disconnected before replying: " + reason);
+			connection.orderedExecutor()
+				.execute(() -> pending.values().forEach((future) -> future.completeExceptionally(cause)));
 		}
 	}
 

@@ -33,6 +33,7 @@ public final class RatsMetrics {
 	public static final String HANDLER_ERRORS = "handler.errors";
 	public static final String SENDS_REJECTED = "sends.rejected.buffer-full";
 	public static final String REQUESTS_TIMED_OUT = "requests.timed-out";
+	public static final String REPLIES_UNMATCHED = "replies.unmatched";
 	public static final String RECONNECT_ATTEMPTS = "reconnect.attempts";
 
 	private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();

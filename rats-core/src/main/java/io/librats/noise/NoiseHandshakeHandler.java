@@ -75,7 +75,9 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 		if (this.handshake.isWriteTurn()) {
 			throw new NoiseException("unexpected handshake message: it is our turn to write");
 		}
-		this.handshake.readMessage(message);
+		if (this.handshake.readMessage(message).length != 0) {
+			throw new NoiseException("unexpected handshake payload: rats handshake payloads are empty");
+		}
 		if (this.handshake.isComplete()) {
 			complete(ctx);
 		}

@@ -48,7 +48,8 @@ final class ConnectionCloseHandler extends ChannelInboundHandlerAdapter {
 		else {
 			logger.error("Closing {} after an unexpected error", this.connection, root);
 		}
-		if (root instanceof ProtocolException && !(root instanceof IdentityMismatchException)) {
+		if ((root instanceof ProtocolException && !(root instanceof IdentityMismatchException))
+				|| root instanceof TooLongFrameException || root instanceof CorruptedFrameException) {
 			this.connection.close(GoodbyeReason.PROTOCOL_ERROR, root.getMessage());
 		}
 		else {

@@ -10,13 +10,30 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
+	/**
+	 * Largest frame accepted before the peer is admitted: HELLO and GOODBYE are tiny, and an unadmitted peer must
+	 * not make us buffer megabytes.
+	 */
+	static final int MAX_HANDSHAKE_FRAME = 4096;
+
+	private boolean admitted;
+
 	FrameDecoder(int maxFrameSize) {
 		// +1 for the type byte; fail fast so an announced giant frame is refused before any of it is buffered.
 		super(maxFrameSize + 1 + 4, 0, 4, 0, 4, true);
 	}
 
+	/** Lifts the pre-admission size limit; called on the event loop once the peer is admitted. */
+	void admitted() {
+		this.admitted = true;
+	}
+
 	@Override
 	protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+		if (!this.admitted && in.readableBytes() >= 4 && in.getUnsignedInt(in.readerIndex()) > MAX_HANDSHAKE_FRAME) {
+			throw new ProtocolException("frame of " + in.getUnsignedInt(in.readerIndex())
+					+ " bytes before the handshake completed (limit " + MAX_HANDSHAKE_FRAME + ")");
+		}
 		ByteBuf frame = (ByteBuf) super.decode(ctx, in);
 		if (frame == null) {
 			return null;

@@ -37,7 +37,11 @@ record Hello(int version, String protocolId, String peerId, int listenPort, long
 	static Hello decode(ByteBuf body) {
 		try {
 			int version = body.readUnsignedShort();
-			String protocolId = body.readCharSequence(body.readUnsignedByte(), StandardCharsets.UTF_8).toString();
+			int protocolLength = body.readUnsignedByte();
+			if (body.readableBytes() < protocolLength) {
+				throw new ProtocolException("truncated HELLO");
+			}
+			String protocolId = StrictUtf8.read(body, protocolLength, "HELLO protocol id");
 			String peerId = body.readCharSequence(body.readUnsignedByte(), StandardCharsets.US_ASCII).toString();
 			int listenPort = body.readUnsignedShort();
 			long capabilities = body.readLong();

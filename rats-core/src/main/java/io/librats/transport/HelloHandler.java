@@ -40,7 +40,12 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	@Override
-	public void handlerAdded(ChannelHandlerContext ctx) {
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		startDeadline(ctx);
+		super.channelActive(ctx);
+	}
+
+	private void startDeadline(ChannelHandlerContext ctx) {
 		long timeout = this.context.handshakeTimeout().toMillis();
 		this.deadline = ctx.executor().schedule(() -> {
 			this.context.metrics().increment(RatsMetrics.HANDSHAKE_TIMEOUT);
@@ -52,7 +57,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
-		this.deadline.cancel(false);
+		if (this.deadline != null) {
+			this.deadline.cancel(false);
+		}
 	}
 
 	@Override

@@ -44,11 +44,13 @@ final class PeerChannelInitializer extends ChannelInitializer<Channel> {
 			channel.close();
 			return;
 		}
-		this.handshaking.incrementAndGet();
 		this.channels.add(channel);
 		channel.config().setWriteBufferWaterMark(this.waterMark);
 		PeerConnection connection = new PeerConnection(channel, this.direction, this.context);
-		connection.established().whenComplete((c, ex) -> this.handshaking.decrementAndGet());
+		if (this.direction == Direction.INBOUND) {
+			this.handshaking.incrementAndGet();
+			connection.established().whenComplete((c, ex) -> this.handshaking.decrementAndGet());
+		}
 		channel.attr(PeerConnection.KEY).set(connection);
 		channel.pipeline()
 			.addLast("traffic", new TrafficCounter(connection))

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -42,7 +41,13 @@ public final class PeerConnection {
 
 	private final AtomicLong pendingOutboundBytes = new AtomicLong();
 
-	private final AtomicInteger pendingInbound = new AtomicInteger();
+	private final Object inboundLock = new Object();
+
+	private int pendingInboundMessages;
+
+	private long pendingInboundBytes;
+
+	private boolean readingPaused;
 
 	final LongAdder bytesIn = new LongAdder();
 
@@ -75,6 +80,8 @@ public final class PeerConnection {
 	private volatile Throwable failure;
 
 	private volatile boolean resolving;
+
+	private volatile boolean admitted;
 
 	private volatile GoodbyeReason goodbyeReceived;
 
@@ -254,7 +261,13 @@ public final class PeerConnection {
 	}
 
 	void markEstablished() {
+		this.admitted = true;
 		this.established.complete(this);
+	}
+
+	/** Whether the peer table admitted this connection (it may still be closing since). */
+	boolean isAdmitted() {
+		return this.admitted;
 	}
 
 	/** Lets this connection's establishment stand for another connection to the same peer. */
@@ -309,20 +322,39 @@ public final class PeerConnection {
 	}
 
 	/**
-	 * Counts a received message queued for its handler. Past {@code maxPendingInboundMessages} reading from this
-	 * peer pauses, so a slow handler pushes back on the sender through TCP instead of filling our memory.
+	 * Counts a received message queued for its handler. Past {@code maxPendingInboundMessages} messages or
+	 * {@code maxPendingInboundBytes} bytes, reading from this peer pauses, so a slow handler pushes back on the
+	 * sender through TCP instead of filling our memory.
 	 */
-	public void inboundQueued() {
-		if (this.pendingInbound.incrementAndGet() == this.context.maxPendingInboundMessages()) {
-			this.channel.config().setAutoRead(false);
+	public void inboundQueued(int bytes) {
+		synchronized (this.inboundLock) {
+			this.pendingInboundMessages++;
+			this.pendingInboundBytes += bytes;
+			if (!this.readingPaused && (this.pendingInboundMessages >= this.context.maxPendingInboundMessages()
+					|| this.pendingInboundBytes >= this.context.maxPendingInboundBytes())) {
+				this.readingPaused = true;
+				this.channel.config().setAutoRead(false);
+			}
 		}
 	}
 
 	/** Counts a queued message as handled; reading resumes once half the backlog is gone. */
-	public void inboundHandled() {
-		if (this.pendingInbound.decrementAndGet() == this.context.maxPendingInboundMessages() / 2
-				&& !this.channel.config().isAutoRead()) {
-			this.channel.config().setAutoRead(true);
+	public void inboundHandled(int bytes) {
+		synchronized (this.inboundLock) {
+			this.pendingInboundMessages--;
+			this.pendingInboundBytes -= bytes;
+			if (this.readingPaused && this.pendingInboundMessages <= this.context.maxPendingInboundMessages() / 2
+					&& this.pendingInboundBytes <= this.context.maxPendingInboundBytes() / 2) {
+				this.readingPaused = false;
+				this.channel.config().setAutoRead(true);
+			}
+		}
+	}
+
+	/** Whether we stopped reading from this peer because its messages wait for slow handlers. */
+	boolean isReadingPaused() {
+		synchronized (this.inboundLock) {
+			return this.readingPaused;
 		}
 	}
 

@@ -49,7 +49,8 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
 	private void checkLiveness() {
 		long silentNanos = this.connection.nanosSinceLastReceived();
-		if (silentNanos > this.context.peerTimeout().toNanos()) {
+		// While our own handlers hold reading paused the silence is ours, not the peer's.
+		if (silentNanos > this.context.peerTimeout().toNanos() && !this.connection.isReadingPaused()) {
 			this.context.metrics().increment(RatsMetrics.PEERS_TIMED_OUT);
 			String detail = "no traffic for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
 			logger.info("Peer {} timed out: {}", this.connection.peerId(), detail);
@@ -65,6 +66,10 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 	protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
 		this.connection.received();
 		ByteBuf body = frame.content();
+		if (!this.connection.isAdmitted() && frame.type() != FrameType.GOODBYE) {
+			// Frames racing our refusal of this connection never reach the application.
+			return;
+		}
 		switch (frame.type()) {
 			case FrameType.MESSAGE -> {
 				countMessage();
@@ -81,7 +86,8 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 			}
 			case FrameType.PONG -> {
 				long rtt = System.nanoTime() - readStamp(body);
-				if (rtt >= 0) {
+				// Only stamps we could have sent count; a forged pong cannot claim a negative or absurd RTT.
+				if (rtt >= 0 && rtt <= this.context.peerTimeout().toNanos()) {
 					this.connection.rtt(rtt);
 				}
 			}

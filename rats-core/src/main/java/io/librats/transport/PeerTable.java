@@ -93,12 +93,12 @@ final class PeerTable {
 					decision = Decision.DUPLICATE;
 				}
 			}
+			else if (this.peers.size() >= this.maxPeers) {
+				decision = Decision.PEER_LIMIT;
+			}
 			else if (this.awaitingReplacement.remove(peerId) != null) {
 				this.peers.put(peerId, connection);
 				decision = Decision.RESUMED;
-			}
-			else if (this.peers.size() >= this.maxPeers) {
-				decision = Decision.PEER_LIMIT;
 			}
 			else {
 				this.peers.put(peerId, connection);
@@ -125,6 +125,10 @@ final class PeerTable {
 			case REPLACED, RESUMED, ADMITTED -> {
 				onAccepted.run();
 				connection.markEstablished();
+				FrameDecoder frames = connection.channel().pipeline().get(FrameDecoder.class);
+				if (frames != null) {
+					frames.admitted();
+				}
 				if (displaced != null) {
 					this.metrics.increment(RatsMetrics.DUPLICATE_CONNECTIONS);
 					displaced.close(GoodbyeReason.DUPLICATE, null);

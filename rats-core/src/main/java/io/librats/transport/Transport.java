@@ -178,8 +178,14 @@ public final class Transport {
 			if (this.serverChannel != null) {
 				this.serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
 			}
-			for (PeerConnection connection : this.peerTable.connections()) {
-				connection.close(GoodbyeReason.SHUTDOWN, null);
+			for (Channel channel : this.channels) {
+				PeerConnection connection = PeerConnection.of(channel);
+				if (connection != null && connection.isAdmitted()) {
+					connection.close(GoodbyeReason.SHUTDOWN, null);
+				}
+				else {
+					channel.close();
+				}
 			}
 			this.channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
 			this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

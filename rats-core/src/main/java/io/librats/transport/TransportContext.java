@@ -41,6 +41,7 @@ final class TransportContext {
 	int maxOutboundBufferBytes() { return this.config.maxOutboundBufferBytes(); }
 	int writeBufferHighWaterMark() { return this.config.writeBufferHighWaterMark(); }
 	int maxPendingInboundMessages() { return this.config.maxPendingInboundMessages(); }
+	long maxPendingInboundBytes() { return this.config.maxPendingInboundBytes(); }
 	Duration handshakeTimeout() { return this.config.handshakeTimeout(); }
 	Duration pingInterval() { return this.config.pingInterval(); }
 	Duration peerTimeout() { return this.config.peerTimeout(); }
