@@ -32,7 +32,7 @@ class BackpressureTest {
 
 	@Test
 	void slowConsumerMakesSenderUnwritableThenSendsFailFastAndNothingAcceptedIsLost() throws Exception {
-		RatsClient sender = this.nodes.start((c) -> c.maxOutboundBufferBytes(1024 * 1024)
+		RatsClient sender = this.nodes.start((c) -> c.maxFrameSize(256 * 1024).maxOutboundBufferBytes(1024 * 1024)
 			.writeBufferLowWaterMark(128 * 1024).writeBufferHighWaterMark(256 * 1024));
 		RatsClient receiver = this.nodes.start((c) -> c.maxPendingInboundMessages(8));
 		CountDownLatch release = new CountDownLatch(1);
