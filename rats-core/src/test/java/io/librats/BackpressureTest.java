@@ -74,6 +74,33 @@ class BackpressureTest {
 	}
 
 	@Test
+	void pausedReadingForASlowHandlerIsNotMistakenForADeadPeer() throws Exception {
+		RatsClient sender = this.nodes.start((c) -> c.pingInterval(Duration.ofMillis(100))
+			.peerTimeout(Duration.ofMillis(600)));
+		RatsClient receiver = this.nodes.start((c) -> c.maxPendingInboundMessages(2)
+			.pingInterval(Duration.ofMillis(100)).peerTimeout(Duration.ofMillis(600)));
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger handled = new AtomicInteger();
+		receiver.on("slow", (msg) -> {
+			if (handled.getAndIncrement() == 0) {
+				release.await(30, TimeUnit.SECONDS);
+			}
+		});
+		assertThat(sender.connectToPeer("127.0.0.1", receiver.listenPort()).join().success()).isTrue();
+		for (int i = 0; i < 10; i++) {
+			sender.send(receiver.peerId(), "slow", sender.jsonMapper().createObjectNode().put("i", i));
+		}
+		// Hold the handler for three peer timeouts; the receiver must not blame the sender for its own pause.
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1800);
+		await().atMost(WAIT).until(() -> System.nanoTime() > deadline);
+		assertThat(receiver.isConnected(sender.peerId())).isTrue();
+		release.countDown();
+		await().atMost(WAIT).until(() -> handled.get() == 10);
+		assertThat(receiver.metrics().get(RatsMetrics.PEERS_TIMED_OUT)).isZero();
+		assertThat(sender.metrics().get(RatsMetrics.PEERS_TIMED_OUT)).isZero();
+	}
+
+	@Test
 	void ioThreadHandlersRunOnTheEventLoop() {
 		RatsClient a = this.nodes.start();
 		RatsClient b = this.nodes.start();
