@@ -79,6 +79,41 @@ class LoopbackIntegrationTest {
 	}
 
 	@Test
+	void nioNodeTalksToEpollNode() {
+		RatsClient nio = this.nodes.start((c) -> c.nativeTransport(false));
+		RatsClient native_ = this.nodes.start();
+		assertThat(nio.transportName()).isEqualTo("nio");
+		List<String> got = new CopyOnWriteArrayList<>();
+		native_.on("x", (msg) -> got.add(msg.peerId()));
+		connect(nio, "127.0.0.1", native_);
+		nio.send(native_.peerId(), "x", json(nio, "k", 1)).join();
+		await().atMost(WAIT).until(() -> got.size() == 1);
+		assertThat(got).containsExactly(nio.peerId());
+	}
+
+	@Test
+	void refusedConnectionFailsWithAClearResultAndCallback() throws Exception {
+		RatsClient a = this.nodes.start();
+		int closedPort;
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			closedPort = probe.getLocalPort();
+		}
+		List<ConnectionAttemptResult> callbacks = new CopyOnWriteArrayList<>();
+		a.onConnectionAttempt(callbacks::add);
+
+		ConnectionAttemptResult result = a.connectToPeer("127.0.0.1", closedPort).join();
+
+		assertThat(result.success()).isFalse();
+		assertThat(result.error()).contains("could not connect to 127.0.0.1:" + closedPort);
+		assertThat(result.peerId()).isNull();
+		assertThat(result.duration()).isPositive();
+		assertThat(callbacks).containsExactly(result);
+		ConnectionAttemptResult ice = a.connectToPeer("127.0.0.1", closedPort, ConnectionStrategy.ICE).join();
+		assertThat(ice.success()).isFalse();
+		assertThat(ice.error()).contains("not available yet");
+	}
+
+	@Test
 	void messagesArriveInSendOrder() {
 		RatsClient a = this.nodes.start();
 		RatsClient b = this.nodes.start();
