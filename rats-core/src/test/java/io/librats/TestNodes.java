@@ -35,7 +35,8 @@ public final class TestNodes implements AutoCloseable {
 	}
 
 	public RatsClient start(UnaryOperator<RatsConfig.Builder> customizer) {
-		return start(customizer.apply(loopbackConfig()).build(), TcpBinding.select(true));
+		RatsConfig config = customizer.apply(loopbackConfig()).build();
+		return start(config, TcpBinding.select(config.nativeTransport()));
 	}
 
 	public RatsClient start(RatsConfig config, NetworkBinding binding) {
