@@ -33,12 +33,17 @@ final class ConnectionCloseHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		Throwable root = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (!this.connection.markFailed(root)) {
+			// Bytes buffered behind the first error are decoded again as the channel closes: not news.
+			return;
+		}
+		// Read nothing more while the goodbye is on its way out.
+		ctx.channel().config().setAutoRead(false);
 		boolean handshaking = this.connection.peerId() == null;
 		String metric = classify(root, handshaking);
 		if (metric != null) {
 			this.context.metrics().increment(metric);
 		}
-		this.connection.recordFailure(root);
 		if (root instanceof IOException) {
 			logger.debug("Connection {} failed: {}", this.connection, root.getMessage());
 		}

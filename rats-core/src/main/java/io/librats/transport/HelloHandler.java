@@ -92,6 +92,9 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		try {
+			if (this.connection.hasFailed()) {
+				return;
+			}
 			if (!(msg instanceof Frame frame)) {
 				throw new ProtocolException("unexpected " + msg.getClass().getSimpleName() + " before HELLO");
 			}

@@ -83,6 +83,8 @@ public final class PeerConnection {
 
 	private volatile boolean admitted;
 
+	private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private volatile GoodbyeReason goodbyeReceived;
 
 	PeerConnection(Channel channel, Direction direction, TransportContext context) {
@@ -288,6 +290,19 @@ public final class PeerConnection {
 			return;
 		}
 		this.established.completeExceptionally(cause);
+	}
+
+	/**
+	 * Marks the connection as failed by a protocol or I/O error; true only the first time. After that nothing it
+	 * still has buffered is counted again or delivered.
+	 */
+	boolean markFailed(Throwable cause) {
+		recordFailure(cause);
+		return this.failed.compareAndSet(false, true);
+	}
+
+	boolean hasFailed() {
+		return this.failed.get();
 	}
 
 	void recordFailure(Throwable cause) {

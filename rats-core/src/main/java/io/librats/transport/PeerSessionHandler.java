@@ -66,8 +66,8 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 	protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
 		this.connection.received();
 		ByteBuf body = frame.content();
-		if (!this.connection.isAdmitted() && frame.type() != FrameType.GOODBYE) {
-			// Frames racing our refusal of this connection never reach the application.
+		if (this.connection.hasFailed() || (!this.connection.isAdmitted() && frame.type() != FrameType.GOODBYE)) {
+			// Frames behind a protocol error, or racing our refusal of this connection, never reach the application.
 			return;
 		}
 		switch (frame.type()) {
