@@ -178,7 +178,7 @@ public final class RatsClient implements AutoCloseable {
 				}
 			}
 			try {
-				this.subsystems.start(new NodeView());
+				this.subsystems.start(this);
 			}
 			catch (Exception ex) {
 				stop();
@@ -331,7 +331,7 @@ public final class RatsClient implements AutoCloseable {
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
-			this.attemptListeners.forEach((listener) -> notify(listener, attempt));
+			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
 	}
@@ -490,13 +490,12 @@ public final class RatsClient implements AutoCloseable {
 		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));
 	}
 
-	private static <T> void notify(Consumer<T> listener, T value) {
-		try {
-			listener.accept(value);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Connection attempt listener failed", ex);
-		}
+	ScheduledExecutorService scheduler() {
+		return this.scheduler;
+	}
+
+	ExecutorService handlerExecutor() {
+		return this.handlerExecutor;
 	}
 
 	private void saveKnownPeers() {
@@ -506,71 +505,6 @@ public final class RatsClient implements AutoCloseable {
 		catch (IOException ex) {
 			logger.warn("Could not save known peers: {}", ex.getMessage());
 		}
-	}
-
-	/** The running node as its subsystems see it. */
-	private final class NodeView implements SubsystemHost.Node {
-
-		@Override
-		public String peerId() {
-			return RatsClient.this.peerId();
-		}
-
-		@Override
-		public int listenPort() {
-			return RatsClient.this.listenPort();
-		}
-
-		@Override
-		public RatsConfig config() {
-			return RatsClient.this.config;
-		}
-
-		@Override
-		public RatsMetrics metrics() {
-			return RatsClient.this.metrics;
-		}
-
-		@Override
-		public ScheduledExecutorService scheduler() {
-			return RatsClient.this.scheduler;
-		}
-
-		@Override
-		public java.util.concurrent.Executor callbackExecutor() {
-			return RatsClient.this.handlerExecutor;
-		}
-
-		@Override
-		public CompletableFuture<ConnectionAttemptResult> connect(String host, int port) {
-			return connectToPeer(host, port);
-		}
-
-		@Override
-		public boolean isConnected(String peerId) {
-			return RatsClient.this.isConnected(peerId);
-		}
-
-		@Override
-		public int peerCount() {
-			return RatsClient.this.peerCount();
-		}
-
-		@Override
-		public int maxPeers() {
-			return RatsClient.this.config.maxPeers();
-		}
-
-		@Override
-		public void addConnectionListener(ConnectionListener listener) {
-			RatsClient.this.addConnectionListener(listener);
-		}
-
-		@Override
-		public void removeConnectionListener(ConnectionListener listener) {
-			RatsClient.this.removeConnectionListener(listener);
-		}
-
 	}
 
 	/** Transport events, re-dispatched to listeners in each peer's order. */
@@ -583,32 +517,16 @@ public final class RatsClient implements AutoCloseable {
 				knownPeers.record(info.peerId(),
 						new PeerAddress(info.address().getAddress().getHostAddress(), info.listenPort()));
 			}
-			connection.orderedExecutor().execute(() -> {
-				for (ConnectionListener listener : connectionListeners) {
-					try {
-						listener.onPeerConnected(info);
-					}
-					catch (RuntimeException ex) {
-						logger.error("Connection listener failed for peer {}", info.peerId(), ex);
-					}
-				}
-			});
+			connection.orderedExecutor().execute(() -> Listeners.notifyEach(connectionListeners,
+					(listener) -> listener.onPeerConnected(info), "connection"));
 		}
 
 		@Override
 		public void peerDisconnected(PeerConnection connection, String reason) {
 			PeerInfo info = connection.info();
 			messages.peerGone(connection, reason);
-			connection.orderedExecutor().execute(() -> {
-				for (ConnectionListener listener : connectionListeners) {
-					try {
-						listener.onPeerDisconnected(info, reason);
-					}
-					catch (RuntimeException ex) {
-						logger.error("Connection listener failed for peer {}", info.peerId(), ex);
-					}
-				}
-			});
+			connection.orderedExecutor().execute(() -> Listeners.notifyEach(connectionListeners,
+					(listener) -> listener.onPeerDisconnected(info, reason), "disconnection"));
 			PeerAddress dialed = dialedAddresses.get(info.peerId());
 			Reconnector reconnector = RatsClient.this.reconnector;
 			if (dialed != null && transport != null && reconnector != null) {
@@ -619,14 +537,8 @@ public final class RatsClient implements AutoCloseable {
 		@Override
 		public void writabilityChanged(PeerConnection connection, boolean writable) {
 			String peerId = connection.peerId();
-			connection.orderedExecutor().execute(() -> writabilityListeners.forEach((listener) -> {
-				try {
-					listener.onWritabilityChanged(peerId, writable);
-				}
-				catch (RuntimeException ex) {
-					logger.error("Writability listener failed for peer {}", peerId, ex);
-				}
-			}));
+			connection.orderedExecutor().execute(() -> Listeners.notifyEach(writabilityListeners,
+					(listener) -> listener.onWritabilityChanged(peerId, writable), "writability"));
 		}
 
 	}

@@ -71,7 +71,7 @@ final class SubsystemHost {
 	}
 
 	/** Starts every attached subsystem; on a failure stops those already started and rethrows. */
-	void start(Node node) throws Exception {
+	void start(RatsClient node) throws Exception {
 		Context context = new Context(node);
 		for (RatsSubsystem subsystem : this.attached) {
 			try {
@@ -100,28 +100,11 @@ final class SubsystemHost {
 		this.started.clear();
 	}
 
-	/** The parts of the running client a context needs. */
-	interface Node extends PeerNetwork {
+	private final class Context implements SubsystemContext, PeerNetwork {
 
-		String peerId();
+		private final RatsClient node;
 
-		int listenPort();
-
-		RatsConfig config();
-
-		RatsMetrics metrics();
-
-		ScheduledExecutorService scheduler();
-
-		Executor callbackExecutor();
-
-	}
-
-	private final class Context implements SubsystemContext {
-
-		private final Node node;
-
-		Context(Node node) {
+		Context(RatsClient node) {
 			this.node = node;
 		}
 
@@ -157,7 +140,37 @@ final class SubsystemHost {
 
 		@Override
 		public PeerNetwork network() {
-			return this.node;
+			return this;
+		}
+
+		@Override
+		public CompletableFuture<ConnectionAttemptResult> connect(String host, int port) {
+			return this.node.connectToPeer(host, port);
+		}
+
+		@Override
+		public boolean isConnected(String peerId) {
+			return this.node.isConnected(peerId);
+		}
+
+		@Override
+		public int peerCount() {
+			return this.node.peerCount();
+		}
+
+		@Override
+		public int maxPeers() {
+			return this.node.config().maxPeers();
+		}
+
+		@Override
+		public void addConnectionListener(ConnectionListener listener) {
+			this.node.addConnectionListener(listener);
+		}
+
+		@Override
+		public void removeConnectionListener(ConnectionListener listener) {
+			this.node.removeConnectionListener(listener);
 		}
 
 		@Override
@@ -181,20 +194,14 @@ final class SubsystemHost {
 			}
 			recentDials.put(address, now);
 			try {
-				this.node.callbackExecutor().execute(() -> discoveryListeners.forEach((listener) -> {
-					try {
-						listener.accept(peer);
-					}
-					catch (RuntimeException ex) {
-						logger.error("Discovery listener failed", ex);
-					}
-				}));
+				this.node.handlerExecutor().execute(() -> Listeners.notifyEach(discoveryListeners,
+						(listener) -> listener.accept(peer), "discovery"));
 			}
 			catch (RejectedExecutionException ex) {
 				return;
 			}
-			if (this.node.peerCount() < this.node.maxPeers()) {
-				CompletableFuture<ConnectionAttemptResult> attempt = this.node.connect(peer.host(), peer.port());
+			if (this.node.peerCount() < this.node.config().maxPeers()) {
+				CompletableFuture<ConnectionAttemptResult> attempt = this.node.connectToPeer(peer.host(), peer.port());
 				attempt.thenAccept((result) -> logger.debug("Discovered peer {} via {}: {}", peer.host() + ":"
 						+ peer.port(), peer.source(), result.success() ? "connected" : result.error()));
 			}
