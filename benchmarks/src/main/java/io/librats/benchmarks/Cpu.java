@@ -1,0 +1,160 @@
+package io.librats.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * CPU accounting for a measurement window: this process' CPU time (OperatingSystemMXBean), the calling thread's CPU
+ * time (ThreadMXBean), and the whole machine's busy time from /proc/stat, so a window that shared the cores with
+ * other processes can be recognised as noisy.
+ */
+final class Cpu {
+
+	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	private static final Path PROC_STAT = Path.of("/proc/stat");
+
+	/** Linux USER_HZ; /proc/stat counts in these ticks. */
+	private static final double TICKS_PER_SECOND = 100.0;
+
+	private Cpu() {
+	}
+
+	static int cores() {
+		return Runtime.getRuntime().availableProcessors();
+	}
+
+	/** A point in time; subtract two with {@link #since}. */
+	record Sample(long wallNanos, long processCpuNanos, long threadCpuNanos, long machineBusyTicks,
+			long processSystemTicks, long gcMillis, long jitMillis) {
+
+		/** What happened between {@code start} and this sample. */
+		Usage since(Sample start) {
+			double wall = (this.wallNanos - start.wallNanos) / 1e9;
+			double process = (this.processCpuNanos - start.processCpuNanos) / 1e9;
+			double thread = (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
+			double machine = (this.machineBusyTicks < 0 || start.machineBusyTicks < 0) ? Double.NaN
+					: (this.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
+			double system = (this.processSystemTicks < 0 || start.processSystemTicks < 0) ? Double.NaN
+					: (this.processSystemTicks - start.processSystemTicks) / TICKS_PER_SECOND;
+			return new Usage(wall, process, thread, machine, system, (this.gcMillis - start.gcMillis) / 1e3,
+					(this.jitMillis - start.jitMillis) / 1e3);
+		}
+
+	}
+
+	/**
+	 * CPU used during a window, in seconds.
+	 *
+	 * @param wall elapsed wall-clock time
+	 * @param process CPU time of this JVM (all threads)
+	 * @param callerThread CPU time of the thread that took both samples
+	 * @param machine busy time of all cores of the machine (NaN if unknown)
+	 * @param processSystem the part of {@code process} spent in the kernel (NaN if unknown)
+	 * @param gc time the JVM's collectors report for the window (pauses and concurrent cycles, wall time)
+	 * @param jit time the JIT compilers report for the window (CompilationMXBean)
+	 */
+	record Usage(double wall, double process, double callerThread, double machine, double processSystem,
+			double gc, double jit) {
+
+		/** Share of this JVM's CPU time spent in the kernel (system calls: sockets, epoll, futex). */
+		double kernelShare() {
+			return this.processSystem / this.process;
+		}
+
+		/** Cores this JVM kept busy on average. */
+		double processCores() {
+			return this.process / this.wall;
+		}
+
+		/** Cores other processes kept busy on average (noise); NaN if unknown. */
+		double foreignCores() {
+			return Double.isNaN(this.machine) ? Double.NaN : Math.max(0, (this.machine - this.process) / this.wall);
+		}
+
+	}
+
+	/** Most seconds {@link #awaitQuiet} waits; 0 disables it. Set from {@code --quiet-wait}. */
+	static volatile double quietWaitSeconds = 5;
+
+	/** Other processes' load below which the machine counts as quiet, in cores. */
+	static final double QUIET_CORES = 0.25;
+
+	/**
+	 * Waits, at most {@link #quietWaitSeconds}, until other processes have kept less than {@link #QUIET_CORES}
+	 * cores busy for 300 ms, so a measurement window is less likely to share the cores. Returns the last load seen.
+	 */
+	static double awaitQuiet() {
+		long deadline = System.nanoTime() + (long) (quietWaitSeconds * 1e9);
+		double foreign;
+		do {
+			Sample s0 = sample();
+			Memory.sleep(300);
+			foreign = sample().since(s0).foreignCores();
+		} while (!(foreign < QUIET_CORES) && !Double.isNaN(foreign) && System.nanoTime() < deadline);
+		return foreign;
+	}
+
+	/** Total time the JIT compilers have spent so far, in milliseconds (0 if not monitored). */
+	static long jitMillis() {
+		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+		return (jit != null && jit.isCompilationTimeMonitoringSupported()) ? jit.getTotalCompilationTime() : 0;
+	}
+
+	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */
+	static boolean jitQuiet(Usage usage) {
+		return usage.jit() < 0.05 * usage.wall();
+	}
+
+	static Sample sample() {
+		long gc = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			gc += Math.max(0, collector.getCollectionTime());
+		}
+		return new Sample(System.nanoTime(), OS.getProcessCpuTime(), THREADS.getCurrentThreadCpuTime(),
+				machineBusyTicks(), processSystemTicks(), gc, jitMillis());
+	}
+
+	/** stime of this process from /proc/self/stat, or -1 off Linux. */
+	private static long processSystemTicks() {
+		try {
+			String stat = Files.readString(Path.of("/proc/self/stat"));
+			// Fields after the parenthesised command name; stime is field 15, i.e. index 12 after ')'.
+			String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(f[12]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	/** Sum of the non-idle columns of the "cpu" line of /proc/stat, or -1 off Linux. */
+	private static long machineBusyTicks() {
+		try {
+			List<String> lines = Files.readAllLines(PROC_STAT);
+			String[] f = lines.get(0).trim().split("\\s+");
+			long busy = 0;
+			// user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user.
+			for (int i = 1; i <= 8 && i < f.length; i++) {
+				if (i != 4 && i != 5) {
+					busy += Long.parseLong(f[i]);
+				}
+			}
+			return busy;
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.librats.benchmarks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import io.librats.noise.AeadImplementation;
+
+/** Command-line options of the benchmark suite. */
+final class Options {
+
+	static final List<String> EXPERIMENTS = List.of("small", "bulk", "connect", "idle");
+
+	final Set<String> experiments = new LinkedHashSet<>();
+
+	/** {@code null}: use {@link AeadImplementation#fastest()}. */
+	AeadImplementation aead;
+
+	/** Seconds per measurement window of the throughput experiments. */
+	double seconds = 3;
+
+	/** Seconds of warm-up before the first window of each system. */
+	double warmupSeconds = 3;
+
+	/** Longest warm-up per system: warm-up ends once the JIT compilers were idle for a second, or after this. */
+	double maxWarmupSeconds = 25;
+
+	/** Measurement windows per system; baseline and rats windows alternate. */
+	int rounds = 3;
+
+	/** Small messages kept in flight by the sender. */
+	int window = 2048;
+
+	/** 64 KiB messages kept in flight by the bulk sender. */
+	int bulkWindow = 64;
+
+	/** Sequential connect samples after warm-up. */
+	int samples = 500;
+
+	int connectWarmup = 200;
+
+	/** Client nodes dialing concurrently in the connection-rate test. */
+	int dialers = 8;
+
+	/** Idle connections held open in the memory test. */
+	int idleConnections = 5000;
+
+	static Options parse(String[] args) {
+		Options o = new Options();
+		for (String arg : args) {
+			if (arg.startsWith("--")) {
+				int eq = arg.indexOf('=');
+				String key = (eq < 0) ? arg.substring(2) : arg.substring(2, eq);
+				String value = (eq < 0) ? "" : arg.substring(eq + 1);
+				switch (key) {
+					case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
+					case "seconds" -> o.seconds = Double.parseDouble(value);
+					case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
+					case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
+					case "rounds" -> o.rounds = Integer.parseInt(value);
+					case "window" -> o.window = Integer.parseInt(value);
+					case "bulk-window" -> o.bulkWindow = Integer.parseInt(value);
+					case "samples" -> o.samples = Integer.parseInt(value);
+					case "connect-warmup" -> o.connectWarmup = Integer.parseInt(value);
+					case "dialers" -> o.dialers = Integer.parseInt(value);
+					case "idle-connections" -> o.idleConnections = Integer.parseInt(value);
+					case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
+					case "help" -> throw new IllegalArgumentException("");
+					default -> throw new IllegalArgumentException("unknown option " + arg);
+				}
+			}
+			else if (EXPERIMENTS.contains(arg)) {
+				o.experiments.add(arg);
+			}
+			else if (arg.equals("all")) {
+				o.experiments.addAll(EXPERIMENTS);
+			}
+			else {
+				throw new IllegalArgumentException("unknown experiment '" + arg + "'");
+			}
+		}
+		if (o.experiments.isEmpty()) {
+			o.experiments.addAll(EXPERIMENTS);
+		}
+		return o;
+	}
+
+	static String usage() {
+		List<String> lines = new ArrayList<>();
+		lines.add("usage: java -jar benchmarks/target/rats-benchmarks.jar [small] [bulk] [connect] [idle] [options]");
+		lines.add("  no experiment named: all four, in that order");
+		lines.add("  --aead=JDK|BOUNCY_CASTLE   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --seconds=3                length of one throughput measurement window");
+		lines.add("  --warmup=3                 least warm-up seconds per system; warm-up goes on until the JIT");
+		lines.add("  --max-warmup=25            compilers were idle for a second, for at most --max-warmup seconds");
+		lines.add("  --rounds=3                 windows per system (baseline and rats alternate; best is reported)");
+		lines.add("  --window=2048              small messages in flight (Semaphore released by the send future)");
+		lines.add("  --bulk-window=64           64 KiB messages in flight");
+		lines.add("  --samples=500              sequential connect+handshake samples (after --connect-warmup=200)");
+		lines.add("  --dialers=8                client nodes dialing concurrently in the connection-rate test");
+		lines.add("  --idle-connections=5000    idle encrypted connections for the heap test");
+		lines.add("  --quiet-wait=5             before each window, wait up to this many seconds for other processes to");
+		lines.add("                             use < 0.25 cores (the machine is shared); 0 disables");
+		return String.join(System.lineSeparator(), lines);
+	}
+
+}
