@@ -109,4 +109,43 @@ final class FuzzSupport {
 		return input;
 	}
 
+	/**
+	 * Writes {@code input[1..]} into the channel in chunks of {@code chunk} bytes, as a socket might deliver it,
+	 * runs {@code afterEachChunk} after every write (also after one that fails), stops at the first failure (which
+	 * must be an expected one), finishes the channel, and checks that every input buffer was released.
+	 */
+	static void feedInChunks(io.netty.channel.embedded.EmbeddedChannel channel, byte[] input, int chunk,
+			Runnable afterEachChunk) {
+		java.util.List<io.netty.buffer.ByteBuf> given = new java.util.ArrayList<>();
+		try {
+			for (int offset = 1; offset < input.length; offset += chunk) {
+				io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.copiedBuffer(input, offset,
+						Math.min(chunk, input.length - offset));
+				given.add(buf);
+				try {
+					channel.writeInbound(buf);
+				}
+				catch (Throwable thrown) {
+					assertExpectedFailure(thrown);
+					// The real pipeline closes the connection here.
+					break;
+				}
+				finally {
+					afterEachChunk.run();
+				}
+			}
+		}
+		finally {
+			try {
+				channel.finishAndReleaseAll();
+			}
+			catch (Throwable thrown) {
+				assertExpectedFailure(thrown);
+			}
+		}
+		for (io.netty.buffer.ByteBuf buf : given) {
+			org.assertj.core.api.Assertions.assertThat(buf.refCnt()).as("input buffer released").isZero();
+		}
+	}
+
 }
