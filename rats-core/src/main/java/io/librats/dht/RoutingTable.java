@@ -62,8 +62,10 @@ final class RoutingTable {
 
 		private int failures;
 
-		Entry(Contact contact) {
+		Entry(Contact contact, long now) {
 			this.contact = contact;
+			this.lastResponse = now;
+			this.lastQuery = Long.MIN_VALUE / 2;
 		}
 
 		Contact contact() {
@@ -86,8 +88,8 @@ final class RoutingTable {
 			if (this.failures >= MAX_FAILURES) {
 				return State.BAD;
 			}
-			if (this.lastResponse > 0
-					&& (now - this.lastResponse < GOOD_FOR_MILLIS || now - this.lastQuery < GOOD_FOR_MILLIS)) {
+			// every entry has answered at least once: only responders are admitted
+			if (now - this.lastResponse < GOOD_FOR_MILLIS || now - this.lastQuery < GOOD_FOR_MILLIS) {
 				return State.GOOD;
 			}
 			return State.QUESTIONABLE;
@@ -347,8 +349,7 @@ final class RoutingTable {
 	}
 
 	private void add(Bucket bucket, Contact contact, long now) {
-		Entry entry = new Entry(contact);
-		entry.lastResponse = now;
+		Entry entry = new Entry(contact, now);
 		bucket.entries.add(entry);
 		trackIp(contact);
 		bucket.replacements.removeIf((replacement) -> replacement.contact.id().equals(contact.id()));
@@ -373,8 +374,7 @@ final class RoutingTable {
 				it.remove();
 			}
 		}
-		Entry entry = new Entry(contact);
-		entry.lastResponse = now;
+		Entry entry = new Entry(contact, now);
 		bucket.replacements.add(entry);
 		while (bucket.replacements.size() > this.replacementCacheSize) {
 			bucket.replacements.remove(0);
