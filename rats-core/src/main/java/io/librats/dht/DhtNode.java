@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -151,6 +152,8 @@ public final class DhtNode implements DhtService, AutoCloseable {
 	private ScheduledFuture<?> ticker;
 
 	private long lastBootstrap;
+
+	private long rebootstrapDelay = 1000;
 
 	private long lastSave;
 
@@ -494,7 +497,8 @@ public final class DhtNode implements DhtService, AutoCloseable {
 
 	/**
 	 * Looks up our own id from the routing table, the bootstrap nodes and the saved nodes, which fills the routing
-	 * table. Runs at start and again when the table is empty; completes when the lookup ends.
+	 * table. Runs at start, and again (1 s, 2 s, 4 s ... 30 s later) while the table holds fewer than k nodes;
+	 * completes when the lookup ends.
 	 */
 	public CompletableFuture<Void> bootstrap() {
 		CompletableFuture<Void> result = new CompletableFuture<>();
@@ -506,7 +510,12 @@ public final class DhtNode implements DhtService, AutoCloseable {
 	public CompletableFuture<List<InetSocketAddress>> findPeers(byte[] infohash) {
 		NodeId target = NodeId.of(Objects.requireNonNull(infohash, "infohash"));
 		CompletableFuture<List<InetSocketAddress>> result = new CompletableFuture<>();
-		runOnLoop(result, () -> lookup(Lookup.Kind.GET_PEERS, target, (found) -> result.complete(found.peers())));
+		runOnLoop(result, () -> lookup(Lookup.Kind.GET_PEERS, target, (found) -> {
+			// we are a DHT node too: peers announced to us count
+			Set<InetSocketAddress> peers = new LinkedHashSet<>(found.peers());
+			peers.addAll(this.peerStore.peers(target, Lookup.MAX_PEERS, this.clock.millis(), this.random));
+			result.complete(new ArrayList<>(peers));
+		}));
 		return result;
 	}
 
@@ -662,6 +671,7 @@ public final class DhtNode implements DhtService, AutoCloseable {
 				this.config.maxQueriesPerLookup(), (result) -> {
 					done.complete(null);
 					fillBuckets(0);
+					retryBootstrapIfSmall();
 				});
 		this.metrics.increment(DhtMetrics.LOOKUPS);
 		List<Contact> seeds = new ArrayList<>(this.table.closest(this.id, 3 * RoutingTable.K, this.lastBootstrap));
@@ -669,6 +679,27 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		this.savedNodes = List.of();
 		lookup.start(seeds, this.bootstrapAddresses);
 		return done;
+	}
+
+	/**
+	 * While the table holds fewer than k nodes (nodes that bootstrapped at the same time as us were not known to
+	 * anyone yet), bootstraps again after 1 s, 2 s, 4 s, ... up to {@link #REBOOTSTRAP_MILLIS}.
+	 */
+	private void retryBootstrapIfSmall() {
+		if (this.closed) {
+			return;
+		}
+		if (this.table.size() >= RoutingTable.K) {
+			this.rebootstrapDelay = 1000;
+			return;
+		}
+		long delay = this.rebootstrapDelay;
+		this.rebootstrapDelay = Math.min(REBOOTSTRAP_MILLIS, delay * 2);
+		this.loop.schedule(() -> {
+			if (!this.closed) {
+				bootstrapNow();
+			}
+		}, delay, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -957,7 +988,7 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		try {
 			long now = this.clock.millis();
 			checkExternalAddress();
-			if (this.table.size() == 0 && now - this.lastBootstrap >= REBOOTSTRAP_MILLIS) {
+			if (this.table.size() < RoutingTable.K && now - this.lastBootstrap >= 2 * REBOOTSTRAP_MILLIS) {
 				bootstrapNow();
 			}
 			for (NodeId target : this.table.refreshTargets(now, this.config.bucketRefreshInterval().toMillis(),
