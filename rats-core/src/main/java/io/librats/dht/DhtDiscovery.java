@@ -101,8 +101,14 @@ public final class DhtDiscovery implements RatsSubsystem {
 				.externalAddress(external)
 				.build()
 				.start();
+			try {
+				context.services().register(DhtService.class, started);
+			}
+			catch (RuntimeException ex) {
+				started.close();
+				throw ex;
+			}
 			this.node = started;
-			context.services().register(DhtService.class, started);
 			this.running = true;
 			this.retryDelay = FIRST_RETRY;
 			logger.info("DHT discovery on UDP port {}, infohash {}", started.port(),

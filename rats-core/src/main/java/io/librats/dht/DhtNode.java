@@ -138,7 +138,8 @@ public final class DhtNode implements DhtService, AutoCloseable {
 
 	private final Set<NodeId> pinging = new HashSet<>();
 
-	private final LinkedHashMap<InetSocketAddress, Long> verified = new LinkedHashMap<>(64, 0.75f, true) {
+	/** When each unknown querier was last pinged, oldest first (re-inserted on every ping). */
+	private final LinkedHashMap<InetSocketAddress, Long> verified = new LinkedHashMap<>(64, 0.75f, false) {
 		@Override
 		protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Long> eldest) {
 			return size() > MAX_VERIFY_ENTRIES;
@@ -975,6 +976,7 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		if (last != null && now - last < VERIFY_INTERVAL_MILLIS) {
 			return;
 		}
+		this.verified.remove(from);
 		this.verified.put(from, now);
 		ping(contact, 0);
 	}
@@ -1006,6 +1008,11 @@ public final class DhtNode implements DhtService, AutoCloseable {
 			if (now - this.lastExpirySweep >= PEER_EXPIRY_SWEEP_MILLIS) {
 				this.lastExpirySweep = now;
 				this.peerStore.expireAll(now);
+				this.limiter.expireIdle(System.nanoTime());
+				var verifiedAt = this.verified.values().iterator();
+				while (verifiedAt.hasNext() && now - verifiedAt.next() >= VERIFY_INTERVAL_MILLIS) {
+					verifiedAt.remove();
+				}
 			}
 			if (this.stateFile != null && now - this.lastSave >= SAVE_INTERVAL_MILLIS) {
 				this.lastSave = now;

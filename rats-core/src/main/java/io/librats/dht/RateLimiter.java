@@ -58,6 +58,21 @@ final class RateLimiter {
 		return true;
 	}
 
+	/**
+	 * Forgets IPs idle long enough for their bucket to be full again: they are indistinguishable from new ones, so
+	 * this only frees memory. The map is in access order, so the scan stops at the first IP still refilling.
+	 */
+	void expireIdle(long nowNanos) {
+		long refill = (long) (this.burst / this.perNano);
+		var it = this.buckets.values().iterator();
+		while (it.hasNext()) {
+			if (nowNanos - it.next().updated < refill) {
+				return;
+			}
+			it.remove();
+		}
+	}
+
 	int tracked() {
 		return this.buckets.size();
 	}

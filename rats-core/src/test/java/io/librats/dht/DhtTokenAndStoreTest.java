@@ -151,6 +151,10 @@ class DhtTokenAndStoreTest {
 			limiter.tryAcquire(InetAddress.getByName("127.0.1." + i), t);
 		}
 		assertThat(limiter.tracked()).isEqualTo(16);
+		limiter.expireIdle(t + 1_000_000_000L); // refilled after burst / rate = 2 s, not yet
+		assertThat(limiter.tracked()).isEqualTo(16);
+		limiter.expireIdle(t + 2_000_000_000L);
+		assertThat(limiter.tracked()).isZero();
 	}
 
 	@Test
