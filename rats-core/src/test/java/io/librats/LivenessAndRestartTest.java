@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.librats.config.PeerAddress;
@@ -32,22 +31,11 @@ class LivenessAndRestartTest {
 		this.nodes.close();
 	}
 
-	private static List<String> recordDisconnects(RatsClient node) {
-		List<String> reasons = new CopyOnWriteArrayList<>();
-		node.addConnectionListener(new ConnectionListener() {
-			@Override
-			public void onPeerDisconnected(PeerInfo peer, String reason) {
-				reasons.add(peer.peerId() + ": " + reason);
-			}
-		});
-		return reasons;
-	}
-
 	@Test
 	void silentPeerIsDeclaredDeadAfterPeerTimeout() throws Exception {
 		RatsClient a = this.nodes.start((c) -> c.pingInterval(Duration.ofMillis(200)).peerTimeout(Duration.ofMillis(1000)));
 		RatsClient b = this.nodes.start();
-		List<String> reasons = recordDisconnects(a);
+		List<String> reasons = TestNodes.recordDisconnects(a);
 		try (TcpRelay relay = new TcpRelay(b.listenPort(), TcpRelay.passThrough())) {
 			assertThat(a.connectToPeer("127.0.0.1", relay.port()).join().success()).isTrue();
 			await().atMost(WAIT).until(() -> a.peer(b.peerId()).map(PeerInfo::rtt).isPresent());
@@ -63,18 +51,23 @@ class LivenessAndRestartTest {
 	void resetConnectionIsNoticedOnBothSides() throws Exception {
 		RatsClient a = this.nodes.start();
 		RatsClient b = this.nodes.start();
+		List<String> lostByA = TestNodes.recordDisconnects(a);
+		List<String> lostByB = TestNodes.recordDisconnects(b);
 		try (TcpRelay relay = new TcpRelay(b.listenPort(), TcpRelay.passThrough())) {
 			assertThat(a.connectToPeer("127.0.0.1", relay.port()).join().success()).isTrue();
 			await().atMost(WAIT).until(() -> b.isConnected(a.peerId()));
 			relay.cut();
-			await().atMost(WAIT).until(() -> !a.isConnected(b.peerId()) && !b.isConnected(a.peerId()));
+			// a dialed, so it may reconnect right away: the departures are what must be seen on both sides.
+			await().atMost(WAIT).until(() -> !lostByA.isEmpty() && !lostByB.isEmpty());
 		}
+		assertThat(lostByA.get(0)).startsWith(b.peerId());
+		assertThat(lostByB.get(0)).startsWith(a.peerId());
 	}
 
 	@Test
 	void killedPeerProcessIsNoticed(@TempDir Path state) throws Exception {
 		RatsClient a = this.nodes.start();
-		List<String> reasons = recordDisconnects(a);
+		List<String> reasons = TestNodes.recordDisconnects(a);
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), NodeMain.class.getName(),
 				state.toString()).redirectErrorStream(true).start();

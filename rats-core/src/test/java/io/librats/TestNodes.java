@@ -56,6 +56,21 @@ public final class TestNodes implements AutoCloseable {
 		return start((b) -> customizer.apply(b.stateDir(stateDir)));
 	}
 
+	/**
+	 * Records "peerId: reason" for every disconnection a node reports. Prefer waiting on this over polling
+	 * {@code isConnected}: a node that dialed may reconnect within one poll interval.
+	 */
+	public static List<String> recordDisconnects(RatsClient node) {
+		List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+		node.addConnectionListener(new ConnectionListener() {
+			@Override
+			public void onPeerDisconnected(io.librats.transport.PeerInfo peer, String reason) {
+				reasons.add(peer.peerId() + ": " + reason);
+			}
+		});
+		return reasons;
+	}
+
 	@Override
 	public void close() {
 		for (RatsClient node : this.nodes) {
