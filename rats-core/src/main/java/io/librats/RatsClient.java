@@ -513,9 +513,10 @@ public final class RatsClient implements AutoCloseable {
 		@Override
 		public void peerConnected(PeerConnection connection) {
 			PeerInfo info = connection.info();
-			if (info.address() != null && info.listenPort() > 0) {
+			java.net.InetSocketAddress dialable = connection.dialableAddress();
+			if (dialable != null) {
 				knownPeers.record(info.peerId(),
-						new PeerAddress(info.address().getAddress().getHostAddress(), info.listenPort()));
+						new PeerAddress(dialable.getAddress().getHostAddress(), dialable.getPort()));
 			}
 			connection.orderedExecutor().execute(() -> Listeners.notifyEach(connectionListeners,
 					(listener) -> listener.onPeerConnected(info), "connection"));

@@ -1,6 +1,5 @@
 package io.librats.config;
 
-import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -45,11 +44,6 @@ public record PeerAddress(String host, int port) {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("'" + text + "' is not a valid host:port (" + ex.getMessage() + ")", ex);
 		}
-	}
-
-	/** An unresolved socket address; resolution happens when dialing, off the caller's thread. */
-	public InetSocketAddress toUnresolved() {
-		return InetSocketAddress.createUnresolved(this.host, this.port);
 	}
 
 	@Override

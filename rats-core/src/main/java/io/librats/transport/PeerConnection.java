@@ -233,11 +233,6 @@ public final class PeerConnection {
 		}
 	}
 
-	/** Closes without a goodbye, as a crash or a cut cable would. */
-	void abort() {
-		this.channel.close();
-	}
-
 	Channel channel() {
 		return this.channel;
 	}
@@ -373,8 +368,8 @@ public final class PeerConnection {
 		}
 	}
 
-	/** The peer's address as something to dial later: its IP with the listen port it announced. */
-	InetSocketAddress dialableAddress() {
+	/** The peer's address as something to dial later: its IP with the listen port it announced, or {@code null}. */
+	public InetSocketAddress dialableAddress() {
 		Hello remote = this.remoteHello;
 		if (remote == null || remote.listenPort() == 0 || !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
 			return null;

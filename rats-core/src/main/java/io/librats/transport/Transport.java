@@ -111,14 +111,6 @@ public final class Transport {
 		return this.context.listenPort();
 	}
 
-	public String bindingName() {
-		return this.binding.name();
-	}
-
-	public EventLoopGroup eventLoopGroup() {
-		return this.group;
-	}
-
 	/**
 	 * Dials a peer. Completes with the admitted connection (or the existing one to the same peer, if this one lost a
 	 * duplicate race), or fails with the reason: unreachable, timeout, handshake failure, refused.

@@ -148,4 +148,24 @@ final class FuzzSupport {
 		}
 	}
 
+	/**
+	 * Parses {@code input} twice: from a buffer of exactly its length, and from one with stale bytes ({@code stale})
+	 * behind the writer index that look like the rest of a message, to tempt a parser into reading past the data.
+	 */
+	static void parseExactAndWithStaleTail(byte[] input, String stale,
+			java.util.function.Consumer<io.netty.buffer.ByteBuf> parse) {
+		io.netty.buffer.ByteBuf exact = io.netty.buffer.Unpooled.wrappedBuffer(input);
+		io.netty.buffer.ByteBuf spare = io.netty.buffer.Unpooled.buffer(input.length + stale.length() + 16);
+		try {
+			parse.accept(exact);
+			spare.setCharSequence(input.length, stale, java.nio.charset.StandardCharsets.US_ASCII);
+			spare.writeBytes(input);
+			parse.accept(spare);
+		}
+		finally {
+			exact.release();
+			spare.release();
+		}
+	}
+
 }

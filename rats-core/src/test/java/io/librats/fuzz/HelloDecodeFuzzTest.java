@@ -9,7 +9,6 @@ import io.librats.identity.PeerIds;
 import io.librats.transport.ProtocolException;
 import io.librats.transport.WireFuzzTargets;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,20 +41,7 @@ class HelloDecodeFuzzTest {
 	}
 
 	static void check(byte[] input) {
-		ByteBuf exact = Unpooled.wrappedBuffer(input);
-		ByteBuf spare = Unpooled.buffer(input.length + 128);
-		try {
-			decode(exact);
-			// Stale bytes behind the writer index that look like the rest of a HELLO, to tempt an over-read.
-			spare.setBytes(0, new byte[input.length + 128]);
-			spare.setCharSequence(input.length, "0".repeat(100), java.nio.charset.StandardCharsets.US_ASCII);
-			spare.writeBytes(input);
-			decode(spare);
-		}
-		finally {
-			exact.release();
-			spare.release();
-		}
+		FuzzSupport.parseExactAndWithStaleTail(input, "0".repeat(100), HelloDecodeFuzzTest::decode);
 	}
 
 	private static void decode(ByteBuf body) {

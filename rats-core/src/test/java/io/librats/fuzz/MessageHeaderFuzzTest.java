@@ -65,18 +65,7 @@ class MessageHeaderFuzzTest {
 	}
 
 	static void check(byte[] input) {
-		ByteBuf exact = Unpooled.wrappedBuffer(input);
-		ByteBuf spare = Unpooled.buffer(input.length + 300);
-		try {
-			read(exact);
-			spare.setCharSequence(input.length, "x".repeat(290), StandardCharsets.US_ASCII);
-			spare.writeBytes(input);
-			read(spare);
-		}
-		finally {
-			exact.release();
-			spare.release();
-		}
+		FuzzSupport.parseExactAndWithStaleTail(input, "x".repeat(290), MessageHeaderFuzzTest::read);
 	}
 
 	private static void read(ByteBuf body) {
