@@ -398,8 +398,14 @@ public final class RatsClient implements AutoCloseable {
 		this.messages.off(type, handler);
 	}
 
+	/** Handles binary messages on the handler pool. */
 	public void onBinary(BinaryHandler handler) {
 		this.messages.onBinary(handler, Delivery.EXECUTOR);
+	}
+
+	/** Handles binary messages where {@code delivery} says. */
+	public void onBinary(BinaryHandler handler, Delivery delivery) {
+		this.messages.onBinary(handler, delivery);
 	}
 
 	public void offBinary(BinaryHandler handler) {
