@@ -74,6 +74,46 @@ final class IdlePeers {
 		}
 	}
 
+	/**
+	 * The same 32 idle peers as minimal clients in a second JVM ({@link ThinPeerClients}: real preamble, Noise XX,
+	 * HELLO, PONG), so that everything this process gains is what one listening rats node pays per connected peer.
+	 */
+	static void measurePerConnection(Env env, Map<String, Double> out) throws Exception {
+		try (Nodes nodes = new Nodes(env)) {
+			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
+			try (ChildProcess child = new ChildProcess(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of(
+					ThinPeerClients.COMMAND, Nodes.LOOPBACK, String.valueOf(server.listenPort()), env.aead.name(),
+					server.config().protocolId()))) {
+				child.call(null, "READY", Duration.ofSeconds(30));
+				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
+				child.call("close", "CLOSED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
+				long heap0 = Memory.heapUsedAfterGc();
+				long direct0 = Memory.direct().totalDirect();
+				long rss0 = residentBytes();
+				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), PEERS + " peers");
+				long rss1 = residentBytes();
+				long heap1 = Memory.heapUsedAfterGc();
+				long direct1 = Memory.direct().totalDirect();
+				Cpu.awaitQuiet();
+				Cpu.Sample s0 = Cpu.sample();
+				Memory.sleep(WINDOW.toMillis());
+				Cpu.Usage u = Cpu.sample().since(s0);
+				double cpuPercent = 100 * u.processCores();
+				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
+						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core (JIT %.2f s)%n", PEERS,
+						kib(rss1 - rss0), kib(heap1 - heap0), kib(direct1 - direct0), u.wall(),
+						Table.num(cpuPercent), u.jit());
+				out.put("idle.conn.cpu", cpuPercent);
+				out.put("idle.conn.rss", (rss1 - rss0) / 1024.0 / PEERS);
+				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
+				child.call("close", "CLOSED", Duration.ofMinutes(1));
+			}
+		}
+	}
+
 	private static String kib(long bytes) {
 		return Table.num(bytes / 1024.0 / PEERS);
 	}

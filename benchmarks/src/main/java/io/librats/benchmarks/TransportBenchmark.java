@@ -138,7 +138,10 @@ public final class TransportBenchmark {
 						PacedTransfer.small(options, env, Delivery.IO_THREAD, "small.io", values);
 						PacedTransfer.small(options, env, Delivery.EXECUTOR, "small.exec", values);
 					}
-					case "idle" -> IdlePeers.measure(options, env, values);
+					case "idle" -> {
+						IdlePeers.measure(options, env, values);
+						IdlePeers.measurePerConnection(env, values);
+					}
 					case "burst" -> UnpacedBurst.measure(options, env, values);
 					default -> throw new IllegalArgumentException(experiment);
 				}
