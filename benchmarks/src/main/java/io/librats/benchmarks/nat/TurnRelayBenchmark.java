@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -136,18 +137,18 @@ public final class TurnRelayBenchmark {
 			rtt[i] = System.nanoTime() - start;
 		}
 		Arrays.sort(rtt);
-		AtomicLong received = new AtomicLong();
-		a.onBinary((from, data) -> received.addAndGet(data.length));
-		bulk(b, peer, Math.max(1, mebibytes / 4), received);
-		double seconds = bulk(b, peer, mebibytes, received);
+		Receiver receiver = new Receiver();
+		a.onBinary((from, data) -> receiver.add(data.length));
+		bulk(b, peer, Math.max(1, mebibytes / 4), receiver);
+		double seconds = bulk(b, peer, mebibytes, receiver);
 		return new Result(path, attempt.duration().toNanos() / 1e6, rtt[roundTrips / 2] / 1e3,
 				rtt[(int) (roundTrips * 0.99)] / 1e3, mebibytes / seconds);
 	}
 
 	/** Sends {@code mebibytes} in 64 KiB BINARY frames, 64 in flight; seconds until the receiver has them all. */
-	private static double bulk(RatsClient sender, String peer, int mebibytes, AtomicLong received) throws Exception {
+	private static double bulk(RatsClient sender, String peer, int mebibytes, Receiver receiver) throws Exception {
 		long total = (long) mebibytes << 20;
-		long target = received.get() + total;
+		CompletableFuture<Void> done = receiver.await(total);
 		byte[] chunk = new byte[CHUNK];
 		Semaphore window = new Semaphore(64);
 		long start = System.nanoTime();
@@ -155,14 +156,32 @@ public final class TurnRelayBenchmark {
 			window.acquire();
 			sender.sendBinary(peer, chunk).whenComplete((ignored, ex) -> window.release());
 		}
-		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-		while (received.get() < target) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("bulk transfer stalled at " + received.get() + " of " + target);
-			}
-			Thread.onSpinWait();
-		}
+		done.get(5, TimeUnit.MINUTES);
 		return (System.nanoTime() - start) / 1e9;
+	}
+
+	/** Counts received bytes and completes a future once a target is reached. */
+	private static final class Receiver {
+
+		private final AtomicLong received = new AtomicLong();
+
+		private volatile long target = Long.MAX_VALUE;
+
+		private volatile CompletableFuture<Void> done;
+
+		CompletableFuture<Void> await(long bytes) {
+			CompletableFuture<Void> future = new CompletableFuture<>();
+			this.done = future;
+			this.target = this.received.get() + bytes;
+			return future;
+		}
+
+		void add(int bytes) {
+			if (this.received.addAndGet(bytes) >= this.target) {
+				this.done.complete(null);
+			}
+		}
+
 	}
 
 	private static void awaitStun(int port) throws Exception {
