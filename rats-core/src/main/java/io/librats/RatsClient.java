@@ -25,6 +25,7 @@ import io.librats.message.BinaryHandler;
 import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
+import io.librats.message.MessageTrafficListener;
 import io.librats.metrics.RatsMetrics;
 import io.librats.subsystem.DiscoveredPeer;
 import io.librats.subsystem.RatsSubsystem;
@@ -84,6 +85,13 @@ public final class RatsClient implements AutoCloseable {
 
 	private final SubsystemHost subsystems = new SubsystemHost();
 
+	private final ConnectionAttemptLog attemptLog = new ConnectionAttemptLog();
+
+	/** How each peer we reached by {@code connectToPeer} was reached; peers without an entry came in directly. */
+	private final Map<String, ConnectionStrategy> connectionMethods = new ConcurrentHashMap<>();
+
+	private StateDirectoryLock stateLock;
+
 	private final Object lifecycle = new Object();
 
 	private volatile Transport transport;
@@ -138,11 +146,13 @@ public final class RatsClient implements AutoCloseable {
 			if (this.transport != null) {
 				return;
 			}
+			lockStateDirectory();
 			try {
 				this.knownPeers.load();
 			}
 			catch (IOException ex) {
-				throw new RatsException(ex.getMessage(), ex);
+				releaseStateDirectory();
+				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
 			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
@@ -159,6 +169,7 @@ public final class RatsClient implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				shutdownExecutors();
+				releaseStateDirectory();
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
@@ -200,7 +211,26 @@ public final class RatsClient implements AutoCloseable {
 			transport.stop();
 			saveKnownPeers();
 			shutdownExecutors();
+			releaseStateDirectory();
 			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void lockStateDirectory() {
+		if (this.config.stateDir() != null) {
+			try {
+				this.stateLock = StateDirectoryLock.acquire(this.config.stateDir());
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void releaseStateDirectory() {
+		if (this.stateLock != null) {
+			this.stateLock.close();
+			this.stateLock = null;
 		}
 	}
 
@@ -271,6 +301,22 @@ public final class RatsClient implements AutoCloseable {
 		return (transport != null) ? transport.peerCount() : 0;
 	}
 
+	/**
+	 * How a connected peer was reached: the strategy that connected it when we dialed, {@link ConnectionStrategy#DIRECT}
+	 * when it dialed us. Empty when the peer is not connected.
+	 */
+	public Optional<ConnectionStrategy> connectionMethod(String peerId) {
+		if (!isConnected(peerId)) {
+			return Optional.empty();
+		}
+		return Optional.of(this.connectionMethods.getOrDefault(peerId, ConnectionStrategy.DIRECT));
+	}
+
+	/** The last {@value ConnectionAttemptLog#CAPACITY} connection attempts, oldest first, with when they ended. */
+	public List<ConnectionAttemptLog.Entry> recentConnectionAttempts() {
+		return this.attemptLog.entries();
+	}
+
 	public boolean isConnected(String peerId) {
 		return connection(peerId) != null;
 	}
@@ -325,12 +371,14 @@ public final class RatsClient implements AutoCloseable {
 							cause.getMessage());
 				}
 				this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
+				this.connectionMethods.put(connection.peerId(), ConnectionStrategy.DIRECT);
 				return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
 						took);
 			});
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
+			this.attemptLog.add(attempt);
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
@@ -396,6 +444,14 @@ public final class RatsClient implements AutoCloseable {
 	/** Removes one handler of {@code type}. */
 	public void off(String type, MessageHandler handler) {
 		this.messages.off(type, handler);
+	}
+
+	/**
+	 * Hears every message sent and received, with types folded as {@link MessageTrafficListener} says; for metrics.
+	 * Runs on I/O threads and must not block.
+	 */
+	public void onMessageTraffic(MessageTrafficListener listener) {
+		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
 	}
 
 	public void onBinary(BinaryHandler handler) {
@@ -526,6 +582,7 @@ public final class RatsClient implements AutoCloseable {
 		public void peerDisconnected(PeerConnection connection, String reason) {
 			PeerInfo info = connection.info();
 			messages.peerGone(connection, reason);
+			connectionMethods.remove(info.peerId());
 			connection.orderedExecutor().execute(() -> Listeners.notifyEach(connectionListeners,
 					(listener) -> listener.onPeerDisconnected(info, reason), "disconnection"));
 			PeerAddress dialed = dialedAddresses.get(info.peerId());
