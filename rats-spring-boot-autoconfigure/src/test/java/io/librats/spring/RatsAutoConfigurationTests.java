@@ -32,7 +32,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.librats.spring.actuate.RatsSanitizingFunction;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -248,6 +254,32 @@ class RatsAutoConfigurationTests {
 					await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
 						.anyMatch(PeerDisconnectedEvent.class::isInstance));
 				});
+		}
+	}
+
+	@Test
+	void optionalIntegrationsBackOffWithoutTheirClasses() {
+		runner().withClassLoader(new FilteredClassLoader(MeterBinder.class, HealthIndicator.class, Endpoint.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RatsClient.class).doesNotHaveBean(RatsMeterBinder.class)
+					.doesNotHaveBean(RatsHealthIndicator.class).doesNotHaveBean(RatsSanitizingFunction.class);
+			});
+		runner().withClassLoader(new FilteredClassLoader(DhtDiscovery.class))
+			.withPropertyValues("rats.discovery.dht.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DhtDiscovery.class));
+	}
+
+	@Test
+	void sanitizingFunctionMasksSecretKeysOnly() {
+		RatsSanitizingFunction function = new RatsSanitizingFunction();
+		for (String key : List.of("rats.nat.turn-servers[0].password", "password", "RATS_NAT_TURNSERVERS_0_PASSWORD",
+				"app.client-secret", "rats.node.private-key", "db.credentials")) {
+			assertThat(function.apply(new SanitizableData(null, key, "value")).getValue()).as(key)
+				.isEqualTo(SanitizableData.SANITIZED_VALUE);
+		}
+		for (String key : List.of("rats.nat.turn-servers[0].username", "rats.node.peer-id", "rats.port",
+				"rats.node.identity-file")) {
+			assertThat(function.apply(new SanitizableData(null, key, "value")).getValue()).as(key).isEqualTo("value");
 		}
 	}
 
