@@ -1,6 +1,7 @@
 package io.librats;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.librats.config.PeerAddress;
 import io.librats.config.RatsConfig;
+import io.librats.dht.DhtConfig;
+import io.librats.dht.DhtDiscovery;
+import io.librats.dht.DhtService;
+import io.librats.dht.DhtStats;
 import io.librats.identity.IdentityStore;
 import io.librats.identity.NodeIdentity;
 import io.librats.message.BinaryHandler;
@@ -180,9 +186,9 @@ public final class RatsClient implements AutoCloseable {
 			try {
 				this.subsystems.start(this);
 			}
-			catch (Exception ex) {
+			catch (RatsException ex) {
 				stop();
-				throw (ex instanceof RatsException rats) ? rats : new RatsException(ex.getMessage(), ex);
+				throw ex;
 			}
 		}
 	}
@@ -441,15 +447,23 @@ public final class RatsClient implements AutoCloseable {
 	// --- subsystems -------------------------------------------------------------------------------------------
 
 	/**
-	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Must happen before {@link #start()}; the
-	 * subsystem starts after the transport listens and stops before it closes.
+	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Attached before {@link #start()}, it starts
+	 * once the transport listens; attached to a running node, it starts now, and a failure to start detaches it
+	 * again and throws. It stops before the transport closes, or on {@link #detach(String)}.
+	 * @throws IllegalStateException if a subsystem of the same name is attached
+	 * @throws RatsException if the node is running and the subsystem fails to start
 	 */
 	public void attach(RatsSubsystem subsystem) {
+		Objects.requireNonNull(subsystem, "subsystem");
 		synchronized (this.lifecycle) {
-			if (this.transport != null) {
-				throw new IllegalStateException("attach subsystems before start()");
-			}
-			this.subsystems.attach(Objects.requireNonNull(subsystem, "subsystem"));
+			this.subsystems.attach(subsystem);
+		}
+	}
+
+	/** Stops and removes the subsystem of that name; returns false if none was attached. */
+	public boolean detach(String name) {
+		synchronized (this.lifecycle) {
+			return this.subsystems.detach(name);
 		}
 	}
 
@@ -465,6 +479,75 @@ public final class RatsClient implements AutoCloseable {
 	/** Hears peers found by discovery subsystems (source "dht", "mdns", ...), before they are dialed. */
 	public void onPeerDiscovered(Consumer<DiscoveredPeer> listener) {
 		this.subsystems.onPeerDiscovered(Objects.requireNonNull(listener, "listener"));
+	}
+
+	// --- DHT discovery (librats' start_dht_discovery, find_peers_by_hash, announce_for_hash) ----------------------
+
+	/**
+	 * Joins the mainline DHT with {@code config} and discovers rats peers through it (see
+	 * {@link DhtDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if DHT discovery is already attached
+	 */
+	public void startDhtDiscovery(DhtConfig config) {
+		attach(new DhtDiscovery(config));
+	}
+
+	/**
+	 * Joins the DHT with default settings: an ephemeral UDP port and no bootstrap routers, so it only learns nodes
+	 * from its saved state and from nodes that contact it. Give bootstrap nodes with {@link #startDhtDiscovery(DhtConfig)}.
+	 */
+	public void startDhtDiscovery() {
+		startDhtDiscovery(DhtConfig.defaults());
+	}
+
+	/** Leaves the DHT; returns false if DHT discovery was not attached. */
+	public boolean stopDhtDiscovery() {
+		return detach(DhtDiscovery.NAME);
+	}
+
+	/** Whether a DHT node is running for this node now. */
+	public boolean isDhtRunning() {
+		return services().find(DhtService.class).isPresent();
+	}
+
+	/**
+	 * Looks up the peers announced under a 20-byte infohash. Completes on the handler pool, so continuations may
+	 * block; fails with {@link IllegalStateException} when the DHT is not running.
+	 */
+	public CompletableFuture<List<InetSocketAddress>> findPeers(byte[] infohash) {
+		return withDht((dht) -> dht.findPeers(infohash));
+	}
+
+	/**
+	 * Announces {@code port} (0: our UDP source port, {@code implied_port}) under a 20-byte infohash. Completes
+	 * with the number of DHT nodes that accepted, on the handler pool; fails with {@link IllegalStateException} when
+	 * the DHT is not running.
+	 */
+	public CompletableFuture<Integer> announce(byte[] infohash, int port) {
+		return withDht((dht) -> dht.announce(infohash, port));
+	}
+
+	/** Routing table and peer store counts of the running DHT node, if any. */
+	public Optional<DhtStats> dhtStats() {
+		return services().find(DhtService.class).map(DhtService::stats);
+	}
+
+	private <T> CompletableFuture<T> withDht(Function<DhtService, CompletableFuture<T>> call) {
+		Optional<DhtService> dht = services().find(DhtService.class);
+		if (dht.isEmpty()) {
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("DHT discovery is not running: call startDhtDiscovery() first"));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		call.apply(dht.get()).whenComplete((value, ex) -> runOn(this.handlerExecutor, () -> {
+			if (ex != null) {
+				result.completeExceptionally(ex);
+			}
+			else {
+				result.complete(value);
+			}
+		}));
+		return result;
 	}
 
 	// --- callbacks --------------------------------------------------------------------------------------------
