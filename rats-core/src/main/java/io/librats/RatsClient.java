@@ -31,6 +31,7 @@ import io.librats.message.BinaryHandler;
 import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
+import io.librats.message.MessageTrafficListener;
 import io.librats.metrics.RatsMetrics;
 import io.librats.nat.NatService;
 import io.librats.nat.NatTraversal;
@@ -94,6 +95,11 @@ public final class RatsClient implements AutoCloseable {
 
 	private final SubsystemHost subsystems = new SubsystemHost();
 
+	private final ConnectionAttemptLog attemptLog = new ConnectionAttemptLog();
+
+	/** How each peer we reached by {@code connectToPeer} was reached; peers without an entry came in directly. */
+	private StateDirectoryLock stateLock;
+
 	private final Object lifecycle = new Object();
 
 	private volatile Transport transport;
@@ -148,11 +154,13 @@ public final class RatsClient implements AutoCloseable {
 			if (this.transport != null) {
 				return;
 			}
+			lockStateDirectory();
 			try {
 				this.knownPeers.load();
 			}
 			catch (IOException ex) {
-				throw new RatsException(ex.getMessage(), ex);
+				releaseStateDirectory();
+				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
 			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
@@ -169,6 +177,7 @@ public final class RatsClient implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				shutdownExecutors();
+				releaseStateDirectory();
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
@@ -214,7 +223,26 @@ public final class RatsClient implements AutoCloseable {
 			transport.stop();
 			saveKnownPeers();
 			shutdownExecutors();
+			releaseStateDirectory();
 			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void lockStateDirectory() {
+		if (this.config.stateDir() != null) {
+			try {
+				this.stateLock = StateDirectoryLock.acquire(this.config.stateDir());
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void releaseStateDirectory() {
+		if (this.stateLock != null) {
+			this.stateLock.close();
+			this.stateLock = null;
 		}
 	}
 
@@ -285,6 +313,21 @@ public final class RatsClient implements AutoCloseable {
 		return (transport != null) ? transport.peerCount() : 0;
 	}
 
+	/**
+	 * How a connected peer is reached, in either direction: {@link ConnectionStrategy#TURN_RELAY} when the
+	 * connection runs through a TURN relay, {@link ConnectionStrategy#DIRECT} otherwise. Empty when the peer is not
+	 * connected.
+	 */
+	public Optional<ConnectionStrategy> connectionMethod(String peerId) {
+		return peer(peerId).map((info) -> "turn".equals(info.path()) ? ConnectionStrategy.TURN_RELAY
+				: ConnectionStrategy.DIRECT);
+	}
+
+	/** The last {@value ConnectionAttemptLog#CAPACITY} connection attempts, oldest first, with when they ended. */
+	public List<ConnectionAttemptLog.Entry> recentConnectionAttempts() {
+		return this.attemptLog.entries();
+	}
+
 	public boolean isConnected(String peerId) {
 		return connection(peerId) != null;
 	}
@@ -330,6 +373,7 @@ public final class RatsClient implements AutoCloseable {
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
+			this.attemptLog.add(attempt);
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
@@ -460,6 +504,14 @@ public final class RatsClient implements AutoCloseable {
 	/** Removes one handler of {@code type}. */
 	public void off(String type, MessageHandler handler) {
 		this.messages.off(type, handler);
+	}
+
+	/**
+	 * Hears every message sent and received, with types folded as {@link MessageTrafficListener} says; for metrics.
+	 * Runs on I/O threads and must not block.
+	 */
+	public void onMessageTraffic(MessageTrafficListener listener) {
+		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
 	}
 
 	public void onBinary(BinaryHandler handler) {

@@ -71,6 +71,10 @@ public final class PeerConnection {
 
 	private volatile Instant connectedSince;
 
+	private volatile long openedNanos = System.nanoTime();
+
+	private volatile long handshakeNanos = -1;
+
 	private volatile long lastReceivedNanos = System.nanoTime();
 
 	private volatile long lastReceivedMillis = System.currentTimeMillis();
@@ -255,6 +259,12 @@ public final class PeerConnection {
 		this.remoteHello = remote;
 		this.encrypted = encrypted;
 		this.connectedSince = Instant.now();
+		this.handshakeNanos = System.nanoTime() - this.openedNanos;
+	}
+
+	/** Marks the moment the connection is open (TCP connected), where the handshake's clock starts. */
+	void opened() {
+		this.openedNanos = System.nanoTime();
 	}
 
 	Hello localHello() {
@@ -390,11 +400,13 @@ public final class PeerConnection {
 	public PeerInfo info() {
 		Hello remote = this.remoteHello;
 		long rtt = this.rttNanos;
+		long handshake = this.handshakeNanos;
 		return new PeerInfo(this.peerId,
 				(this.channel.remoteAddress() instanceof InetSocketAddress a) ? a : null,
 				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.connectedSince,
 				this.bytesIn.sum(), this.bytesOut.sum(), this.messagesIn.sum(), this.messagesOut.sum(),
-				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null, this.path);
+				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null,
+				(handshake >= 0) ? Duration.ofNanos(handshake) : null, this.path);
 	}
 
 	@Override
