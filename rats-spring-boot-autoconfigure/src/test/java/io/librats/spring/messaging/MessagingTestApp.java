@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
+import io.librats.message.Delivery;
 import io.librats.message.IncomingMessage;
 import io.librats.spring.messaging.annotation.MessageType;
 import io.librats.spring.messaging.annotation.PeerId;
@@ -67,6 +68,9 @@ class MessagingTestApp {
 		return (message, exception) -> {
 			probe.failures.add(exception);
 			String text = message.data().path("text").asString("");
+			if (text.startsWith("fail-handler-throws")) {
+				throw new IllegalStateException("the error handler gave up too");
+			}
 			return text.startsWith("fail-handled") ? "handled " + text : null;
 		};
 	}
@@ -98,6 +102,15 @@ class MessagingTestApp {
 
 		public void setTags(List<String> tags) {
 			this.tags = tags;
+		}
+
+	}
+
+	/** A return value Jackson cannot write. */
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("not serialisable");
 		}
 
 	}
@@ -204,6 +217,16 @@ class MessagingTestApp {
 		@RatsListener("list")
 		List<ChatAck> list(List<ChatMessage> messages, @PeerId String from) {
 			return messages.stream().map((message) -> new ChatAck(message.text(), from, "list")).toList();
+		}
+
+		@RatsListener(value = "io-thread", delivery = Delivery.IO_THREAD)
+		String onIoThread(String text) {
+			return thread();
+		}
+
+		@RatsListener("unwritable")
+		Unwritable unwritable() {
+			return new Unwritable();
 		}
 
 		@RatsListener("silent")

@@ -212,7 +212,14 @@ class RatsListenerIntegrationTests {
 		assertThat(template.request(bobId, "boom", new ChatMessage("fail-handled", 0), String.class))
 			.succeedsWithin(WAIT)
 			.isEqualTo("handled fail-handled");
-		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 2);
+		// an error handler that fails itself leaves the error reply
+		assertThat(template.request(bobId, "boom", new ChatMessage("fail-handler-throws", 0), String.class))
+			.failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RemoteHandlerException.class)
+			.withMessageContaining("listener for 'boom' failed");
+		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 3);
 		// neither the connection nor the listener suffered
 		assertThat(template.request(bobId, "boom", new ChatMessage("fine", 0), String.class)).succeedsWithin(WAIT)
 			.isEqualTo("ok fine");
@@ -251,6 +258,33 @@ class RatsListenerIntegrationTests {
 			.withMessageContaining("priority")
 			.withMessageNotContaining("very-secret-high");
 		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 2);
+	}
+
+	@Test
+	void returnValueThatCannotBeWrittenIsAnErrorReply() {
+		long errorsBefore = client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS);
+		assertThat(template.request(bobId, "unwritable", Map.of(), String.class)).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RemoteHandlerException.class)
+			.withMessageContaining("listener for 'unwritable' failed");
+		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 1);
+	}
+
+	@Test
+	void jsonNullForARecordIsRejected() {
+		assertThat(template.request(bobId, "chat", null, ChatAck.class)).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RemoteHandlerException.class)
+			.withMessageContaining("invalid payload for 'chat'");
+	}
+
+	@Test
+	void ioThreadDeliveryRunsOnTheEventLoop() {
+		assertThat(template.request(bobId, "io-thread", "where", String.class)).succeedsWithin(WAIT)
+			.asString()
+			.startsWith("rats-io-");
 	}
 
 	@Test

@@ -2,8 +2,14 @@ package io.librats.spring.messaging.autoconfigure;
 
 import java.time.Duration;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
+import io.librats.message.Delivery;
 import io.librats.spring.messaging.DefaultRatsTemplate;
 import io.librats.spring.messaging.RatsPayloadConverter;
 import io.librats.spring.messaging.RatsTemplate;
@@ -20,6 +26,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
+import org.springframework.core.annotation.AliasFor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -202,6 +209,43 @@ class RatsMessagingAutoConfigurationTests {
 				registry.start();
 				assertThat(registry.getListenerContainer("many").isRunning()).isTrue();
 			});
+	}
+
+	@Test
+	void metaAnnotationsWithAliasesAreListeners() {
+		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+			.withUserConfiguration(MetaAnnotated.class)
+			.run((context) -> {
+				RatsListenerEndpointRegistry registry = context.getBean(RatsListenerEndpointRegistry.class);
+				assertThat(registry.getListenerContainer("composed").getTypes()).containsExactly("chat");
+				assertThat(registry.getListenerContainer("composed").getDelivery()).isEqualTo(Delivery.IO_THREAD);
+			});
+	}
+
+	@Retention(RetentionPolicy.RUNTIME)
+	@Target(ElementType.METHOD)
+	@RatsListener(types = "chat", delivery = Delivery.IO_THREAD)
+	@interface ChatListener {
+
+		@AliasFor(annotation = RatsListener.class, attribute = "id")
+		String name();
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MetaAnnotated {
+
+		@Bean
+		Object listener() {
+			return new Object() {
+
+				@ChatListener(name = "composed")
+				void on(JsonNode payload) {
+				}
+
+			};
+		}
+
 	}
 
 	static class CustomRegistry extends RatsListenerEndpointRegistry {
