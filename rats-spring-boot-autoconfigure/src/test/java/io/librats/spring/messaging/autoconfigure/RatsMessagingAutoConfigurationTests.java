@@ -1,11 +1,10 @@
 package io.librats.spring.messaging.autoconfigure;
 
-import java.time.Duration;
-
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Duration;
 
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
