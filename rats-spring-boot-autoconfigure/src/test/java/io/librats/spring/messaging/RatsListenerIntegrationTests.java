@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +24,8 @@ import io.librats.spring.messaging.MessagingTestApp.Note;
 import io.librats.spring.messaging.MessagingTestApp.Probe;
 import io.librats.spring.messaging.MessagingTestApp.Received;
 import io.librats.transport.PeerNotConnectedException;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +111,14 @@ class RatsListenerIntegrationTests {
 		return context.getBean(Probe.class);
 	}
 
+	/** Asserts that a request failed with the peer's error reply, and returns the reply's message for more checks. */
+	private static ThrowableAssertAlternative<?> assertRemoteError(CompletableFuture<?> request) {
+		return assertThat(request).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RemoteHandlerException.class);
+	}
+
 	@BeforeEach
 	void clearProbes() {
 		Stream.of(alice, bob).map(RatsListenerIntegrationTests::probe).forEach((probe) -> {
@@ -174,7 +185,7 @@ class RatsListenerIntegrationTests {
 		List<ChatMessage> messages = List.of(new ChatMessage("one", 1), new ChatMessage("two", 2));
 		assertThat(template.request(bobId, "list", messages, new ParameterizedTypeReference<List<ChatAck>>() {
 		})).succeedsWithin(WAIT)
-			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(ChatAck.class))
+			.asInstanceOf(InstanceOfAssertFactories.list(ChatAck.class))
 			.containsExactly(new ChatAck("one", aliceId, "list"), new ChatAck("two", aliceId, "list"));
 	}
 
@@ -197,10 +208,7 @@ class RatsListenerIntegrationTests {
 	@Test
 	void listenerExceptionGoesToTheErrorHandlerIsCountedAndTheNextMessageWorks() {
 		long errorsBefore = client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS);
-		assertThat(template.request(bobId, "boom", new ChatMessage("fail now", 0), String.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "boom", new ChatMessage("fail now", 0), String.class))
 			.withMessageContaining("listener for 'boom' failed");
 		assertThat(probe(bob).failures).singleElement().satisfies((failure) -> {
 			assertThat(failure.getMessageType()).isEqualTo("boom");
@@ -213,11 +221,7 @@ class RatsListenerIntegrationTests {
 			.succeedsWithin(WAIT)
 			.isEqualTo("handled fail-handled");
 		// an error handler that fails itself leaves the error reply
-		assertThat(template.request(bobId, "boom", new ChatMessage("fail-handler-throws", 0), String.class))
-			.failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "boom", new ChatMessage("fail-handler-throws", 0), String.class))
 			.withMessageContaining("listener for 'boom' failed");
 		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 3);
 		// neither the connection nor the listener suffered
@@ -229,10 +233,7 @@ class RatsListenerIntegrationTests {
 	@Test
 	void failedFutureOfAListenerIsAnErrorReply() {
 		long errorsBefore = client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS);
-		assertThat(template.request(bobId, "async-fail", new ChatMessage("x", 0), String.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "async-fail", new ChatMessage("x", 0), String.class))
 			.withMessageContaining("listener for 'async-fail' failed");
 		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 1);
 	}
@@ -240,20 +241,13 @@ class RatsListenerIntegrationTests {
 	@Test
 	void invalidPayloadIsRejectedNamingTheFieldButNotTheValue() {
 		long errorsBefore = client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS);
-		assertThat(template.request(bobId, "chat", new ChatMessage(" ", 0), ChatAck.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "chat", new ChatMessage(" ", 0), ChatAck.class))
 			.withMessageContaining("invalid payload for 'chat': text must not be blank");
 		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 1);
 		assertThat(probe(bob).received).isEmpty();
 		// a payload that does not bind at all is rejected the same way, without echoing it
-		assertThat(template.request(bobId, "chat", Map.of("text", "ok", "priority", "very-secret-high"),
+		assertRemoteError(template.request(bobId, "chat", Map.of("text", "ok", "priority", "very-secret-high"),
 				ChatAck.class))
-			.failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
 			.withMessageContaining("invalid payload for 'chat'")
 			.withMessageContaining("priority")
 			.withMessageNotContaining("very-secret-high");
@@ -263,20 +257,14 @@ class RatsListenerIntegrationTests {
 	@Test
 	void returnValueThatCannotBeWrittenIsAnErrorReply() {
 		long errorsBefore = client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS);
-		assertThat(template.request(bobId, "unwritable", Map.of(), String.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "unwritable", Map.of(), String.class))
 			.withMessageContaining("listener for 'unwritable' failed");
 		assertThat(client(bob).metrics().get(RatsMetrics.HANDLER_ERRORS)).isEqualTo(errorsBefore + 1);
 	}
 
 	@Test
 	void jsonNullForARecordIsRejected() {
-		assertThat(template.request(bobId, "chat", null, ChatAck.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "chat", null, ChatAck.class))
 			.withMessageContaining("invalid payload for 'chat'");
 	}
 
@@ -297,10 +285,7 @@ class RatsListenerIntegrationTests {
 
 	@Test
 	void requestToATypeWithoutListenerFailsWithTheRemoteError() {
-		assertThat(template.request(bobId, "nobody-listens", Map.of(), String.class)).failsWithin(WAIT)
-			.withThrowableOfType(ExecutionException.class)
-			.havingCause()
-			.isInstanceOf(RemoteHandlerException.class)
+		assertRemoteError(template.request(bobId, "nobody-listens", Map.of(), String.class))
 			.withMessageContaining("no handler for message type 'nobody-listens'");
 	}
 

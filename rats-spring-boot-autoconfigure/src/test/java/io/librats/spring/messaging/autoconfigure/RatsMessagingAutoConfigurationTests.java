@@ -37,6 +37,9 @@ class RatsMessagingAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(PropertyPlaceholderAutoConfiguration.class,
 				RatsMessagingAutoConfiguration.class));
 
+	private final ApplicationContextRunner withClient = this.runner.withBean(RatsClient.class,
+			RatsMessagingAutoConfigurationTests::client);
+
 	/** A client that is never started: these tests look at the context only. */
 	private static RatsClient client() {
 		return new RatsClient(RatsConfig.builder().listenPort(0).build());
@@ -54,7 +57,7 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void withAClientTheTemplateAndTheRegistryExist() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client).run((context) -> {
+		this.withClient.run((context) -> {
 			assertThat(context).hasSingleBean(RatsTemplate.class);
 			assertThat(context).hasSingleBean(RatsPayloadConverter.class);
 			assertThat(context).hasSingleBean(RatsListenerEndpointRegistry.class);
@@ -66,11 +69,11 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void requestTimeoutIsBoundAndValidated() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("rats.messaging.request-timeout=750ms")
 			.run((context) -> assertThat(context.getBean(RatsTemplate.class).toString())
 				.endsWith("defaultTimeout=PT0.75S]"));
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("rats.messaging.request-timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
@@ -80,17 +83,17 @@ class RatsMessagingAutoConfigurationTests {
 	@Test
 	void theApplicationsJsonMapperConvertsPayloads() {
 		JsonMapper mapper = JsonMapper.builder().build();
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withBean(JsonMapper.class, () -> mapper)
 			.run((context) -> assertThat(context.getBean(RatsPayloadConverter.class).mapper()).isSameAs(mapper));
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.run((context) -> assertThat(context.getBean(RatsPayloadConverter.class).mapper())
 				.isSameAs(context.getBean(RatsClient.class).jsonMapper()));
 	}
 
 	@Test
 	void userTemplateBacksOff() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withBean("myTemplate", RatsTemplate.class,
 					() -> new DefaultRatsTemplate(client(), new RatsPayloadConverter(JsonMapper.builder().build()),
 							Duration.ofSeconds(1)))
@@ -102,7 +105,7 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void userRegistryBacksOff() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("app.greeting-type=greeting")
 			.withBean(RatsListenerBootstrapConfiguration.ENDPOINT_REGISTRY_BEAN_NAME, CustomRegistry.class)
 			.withUserConfiguration(PlaceholderListeners.class)
@@ -115,7 +118,7 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void applicationsOwnEnableRatsIsNotDuplicated() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("app.greeting-type=greeting")
 			.withUserConfiguration(UserEnabledRats.class, PlaceholderListeners.class)
 			.run((context) -> {
@@ -127,7 +130,7 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void placeholdersAndExpressionsResolveInAnnotationValues() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("app.greeting-type=greeting", "app.listener-id=greeter", "app.ack=greeting.ack")
 			.withUserConfiguration(PlaceholderListeners.class)
 			.run((context) -> {
@@ -145,59 +148,43 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void unresolvablePlaceholderFailsStartup() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withUserConfiguration(PlaceholderListeners.class)
-			.run((context) -> assertThat(context).getFailure()
-				.hasStackTraceContaining("Could not resolve placeholder 'app.greeting-type'"));
+		assertStartupFails(PlaceholderListeners.class, "Could not resolve placeholder 'app.greeting-type'");
 	}
 
 	@Test
 	void unknownErrorHandlerFailsStartupNamingIt() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withUserConfiguration(MissingErrorHandler.class)
-			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("names error handler 'noSuchHandler'"));
+		assertStartupFails(MissingErrorHandler.class, "names error handler 'noSuchHandler'");
 	}
 
 	@Test
 	void wrongPeerIdParameterTypeFailsStartup() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withUserConfiguration(WrongPeerIdType.class)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("is declared as java.lang.Integer"));
+		assertStartupFails(WrongPeerIdType.class, "is declared as java.lang.Integer");
 	}
 
 	@Test
 	void listenerWithoutTypeFailsStartup() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withPropertyValues("app.empty=")
-			.withUserConfiguration(NoType.class)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("names no message type"));
+		assertStartupFails(NoType.class, "names no message type", "app.empty=");
 	}
 
 	@Test
 	void listenerOnAPrototypeBeanFailsStartup() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withUserConfiguration(PrototypeListenerConfig.class)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("is a prototype"));
+		assertStartupFails(PrototypeListenerConfig.class, "is a prototype");
 	}
 
 	@Test
 	void duplicateListenerIdFailsStartup() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
-			.withUserConfiguration(DuplicateIds.class)
-			.run((context) -> assertThat(context).getFailure()
-				.hasStackTraceContaining("already has the id 'same'"));
+		assertStartupFails(DuplicateIds.class, "already has the id 'same'");
+	}
+
+	private void assertStartupFails(Class<?> configuration, String message, String... properties) {
+		this.withClient.withPropertyValues(properties)
+			.withUserConfiguration(configuration)
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining(message));
 	}
 
 	@Test
 	void stoppingTheContextUnregistersListeners() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withPropertyValues("app.greeting-type=greeting", "app.listener-id=greeter", "app.ack=greeting.ack")
 			.withUserConfiguration(PlaceholderListeners.class)
 			.run((context) -> {
@@ -212,7 +199,7 @@ class RatsMessagingAutoConfigurationTests {
 
 	@Test
 	void metaAnnotationsWithAliasesAreListeners() {
-		this.runner.withBean(RatsClient.class, RatsMessagingAutoConfigurationTests::client)
+		this.withClient
 			.withUserConfiguration(MetaAnnotated.class)
 			.run((context) -> {
 				RatsListenerEndpointRegistry registry = context.getBean(RatsListenerEndpointRegistry.class);
