@@ -4,8 +4,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -47,16 +45,6 @@ public class RatsListenerEndpointRegistry implements SmartLifecycle, DisposableB
 
 	public synchronized Collection<RatsListenerContainer> getListenerContainers() {
 		return List.copyOf(this.containers.values());
-	}
-
-	/**
-	 * Every message type some listener handles: the known, low-cardinality set a metrics binder may tag with (peers
-	 * choose the types they send).
-	 */
-	public synchronized Set<String> getListenedTypes() {
-		Set<String> types = new TreeSet<>();
-		this.containers.values().forEach((container) -> types.addAll(container.getTypes()));
-		return types;
 	}
 
 	@Override
