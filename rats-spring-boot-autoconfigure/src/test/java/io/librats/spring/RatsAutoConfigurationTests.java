@@ -79,8 +79,8 @@ class RatsAutoConfigurationTests {
 	void propertiesReachTheCoreConfiguration() {
 		runner().withPropertyValues("rats.max-peers=7", "rats.peers=127.0.0.1:1,[::1]:2",
 				"rats.protocol-id=chat-app", "rats.max-message-size=1MB", "rats.ping-interval=2s",
-				"rats.peer-timeout=5s", "rats.nat.stun-servers=stun.example.org:3478",
-				"rats.nat.turn-servers[0].url=turn:turn.example.org:3478?transport=tcp",
+				"rats.peer-timeout=5s", "rats.nat.stun-servers=127.0.0.1:9",
+				"rats.nat.turn-servers[0].url=turn:127.0.0.1:9?transport=tcp",
 				"rats.nat.turn-servers[0].username=u", "rats.nat.turn-servers[0].password=p")
 			.run((context) -> {
 				RatsConfig config = context.getBean(RatsConfig.class);
@@ -89,7 +89,7 @@ class RatsAutoConfigurationTests {
 				assertThat(config.protocolId()).isEqualTo("chat-app");
 				assertThat(config.maxFrameSize()).isEqualTo(1024 * 1024);
 				assertThat(config.peerTimeout()).isEqualTo(Duration.ofSeconds(5));
-				assertThat(config.natTraversal().stunServers()).containsExactly("stun.example.org:3478");
+				assertThat(config.natTraversal().stunServers()).containsExactly("127.0.0.1:9");
 				assertThat(config.natTraversal().turnServers()).singleElement()
 					.satisfies((turn) -> assertThat(turn.password()).isEqualTo("p"));
 			});
