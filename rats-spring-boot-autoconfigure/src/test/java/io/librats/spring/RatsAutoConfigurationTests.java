@@ -20,6 +20,7 @@ import io.librats.spring.autoconfigure.RatsEndpointAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsHealthContributorAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsLifecycle;
 import io.librats.spring.autoconfigure.RatsMetricsAutoConfiguration;
+import io.librats.spring.autoconfigure.RatsProperties;
 import io.librats.spring.event.ConnectionAttemptEvent;
 import io.librats.spring.event.PeerConnectedEvent;
 import io.librats.spring.event.PeerDisconnectedEvent;
@@ -93,6 +94,31 @@ class RatsAutoConfigurationTests {
 				assertThat(config.natTraversal().turnServers()).singleElement()
 					.satisfies((turn) -> assertThat(turn.password()).isEqualTo("p"));
 			});
+	}
+
+	@Test
+	void propertyDefaultsAreTheCoreDefaults() {
+		// the defaults are literals in RatsProperties so that the metadata shows them; this keeps them in step
+		RatsConfig core = RatsConfig.defaults();
+		RatsProperties properties = new RatsProperties();
+		assertThat(properties.getPort()).isEqualTo(core.listenPort());
+		assertThat(properties.getMaxPeers()).isEqualTo(core.maxPeers());
+		assertThat(properties.isEncryption()).isEqualTo(core.encryption());
+		assertThat(properties.getProtocolId()).isEqualTo(core.protocolId());
+		assertThat(properties.getConnectTimeout()).isEqualTo(core.connectTimeout());
+		assertThat(properties.getHandshakeTimeout()).isEqualTo(core.handshakeTimeout());
+		assertThat(properties.getPingInterval()).isEqualTo(core.pingInterval());
+		assertThat(properties.getPeerTimeout()).isEqualTo(core.peerTimeout());
+		assertThat(properties.getReconnectInitialDelay()).isEqualTo(core.reconnectInitialDelay());
+		assertThat(properties.getReconnectMaxDelay()).isEqualTo(core.reconnectMaxDelay());
+		assertThat(properties.getReconnectMaxAttempts()).isEqualTo(core.reconnectMaxAttempts());
+		assertThat(properties.getMaxMessageSize().toBytes()).isEqualTo(core.maxFrameSize());
+		io.librats.dht.DhtConfig dht = io.librats.dht.DhtConfig.defaults();
+		assertThat(properties.getDiscovery().getDht().getPort()).isEqualTo(dht.port());
+		assertThat(properties.getDiscovery().getDht().getBindAddress()).isEqualTo(dht.bindAddress());
+		assertThat(properties.getDiscovery().getDht().getNamespace()).isEqualTo(dht.namespace());
+		assertThat(properties.getDiscovery().getDht().getAnnounceInterval()).isEqualTo(dht.announceInterval());
+		assertThat(properties.getDiscovery().getDht().getLookupInterval()).isEqualTo(dht.lookupInterval());
 	}
 
 	@Test
