@@ -122,6 +122,27 @@ class RatsAutoConfigurationTests {
 	}
 
 	@Test
+	void environmentVariablesBindWithRelaxedNames() {
+		java.util.Map<String, Object> variables = java.util.Map.of("RATS_PORT", "0", "RATS_MAXPEERS", "9",
+				"RATS_PEERS_0_", "127.0.0.1:9", "RATS_DISCOVERY_DHT_NAMESPACE", "from-env");
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RatsAutoConfiguration.class))
+			.withPropertyValues("rats.state-dir=" + this.tmp.resolve("env"), "rats.handler-threads=2")
+			.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(
+					new org.springframework.core.env.SystemEnvironmentPropertySource(
+							org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							variables)))
+			.run((context) -> {
+				RatsProperties properties = context.getBean(RatsProperties.class);
+				assertThat(properties.getPort()).isZero();
+				assertThat(properties.getMaxPeers()).isEqualTo(9);
+				assertThat(properties.getPeers()).containsExactly("127.0.0.1:9");
+				assertThat(properties.getDiscovery().getDht().getNamespace()).isEqualTo("from-env");
+				assertThat(context.getBean(RatsClient.class).listenPort()).isPositive();
+			});
+	}
+
+	@Test
 	void disabledCreatesNothing() {
 		runner().withPropertyValues("rats.enabled=false", "rats.discovery.dht.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(RatsClient.class).doesNotHaveBean(RatsLifecycle.class)
