@@ -53,11 +53,13 @@ import tools.jackson.databind.json.JsonMapper;
 		MessagingTestApp.Probe.class })
 class MessagingTestApp {
 
+	/** Reads the starter's property names, so the starter's own client bean can take its place unchanged. */
 	@Bean(initMethod = "start")
-	RatsClient ratsClient(@Value("${test.state-dir}") Path stateDir, JsonMapper jsonMapper) {
+	RatsClient ratsClient(@Value("${rats.state-dir}") Path stateDir, @Value("${rats.port}") int port,
+			@Value("${rats.listen-address}") String listenAddress, JsonMapper jsonMapper) {
 		RatsConfig config = RatsConfig.builder()
-			.listenAddress("127.0.0.1")
-			.listenPort(0)
+			.listenAddress(listenAddress)
+			.listenPort(port)
 			.stateDir(stateDir)
 			.build();
 		return new RatsClient(config, TcpBinding.select(config.nativeTransport()), jsonMapper);

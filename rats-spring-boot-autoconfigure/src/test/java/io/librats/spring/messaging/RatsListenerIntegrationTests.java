@@ -82,7 +82,7 @@ class RatsListenerIntegrationTests {
 	private static ConfigurableApplicationContext start(String name) {
 		return new SpringApplicationBuilder(MessagingTestApp.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "spring.application.name=" + name,
-					"test.state-dir=" + stateDirs.resolve(name))
+					"rats.state-dir=" + stateDirs.resolve(name), "rats.port=0", "rats.listen-address=127.0.0.1")
 			.run();
 	}
 
