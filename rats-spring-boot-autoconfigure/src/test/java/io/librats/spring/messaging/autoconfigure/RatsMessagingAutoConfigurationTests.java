@@ -175,6 +175,20 @@ class RatsMessagingAutoConfigurationTests {
 		assertStartupFails(DuplicateIds.class, "already has the id 'same'");
 	}
 
+	@Test
+	void messageTypeTheProtocolRefusesFailsStartup() {
+		assertStartupFails(PlaceholderListeners.class, "Cannot start listener 'greeter'",
+				"app.greeting-type=" + "x".repeat(256));
+	}
+
+	@Test
+	void enableRatsWithoutAClientFailsStartup() {
+		this.runner.withPropertyValues("app.greeting-type=greeting")
+			.withUserConfiguration(UserEnabledRats.class, PlaceholderListeners.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("needs exactly one RatsClient bean"));
+	}
+
 	private void assertStartupFails(Class<?> configuration, String message, String... properties) {
 		this.withClient.withPropertyValues(properties)
 			.withUserConfiguration(configuration)
