@@ -38,6 +38,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Scope;
 import org.springframework.context.annotation.ScopedProxyMode;
+import org.springframework.messaging.handler.annotation.Header;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -202,8 +203,8 @@ class MessagingTestApp {
 		}
 
 		@RatsListener({ "kind-a", "kind-b" })
-		String kind(@MessageType String type, IncomingMessage raw) {
-			return type + ":" + raw.isRequest();
+		String kind(@MessageType String type, IncomingMessage raw, @Header(RatsMessageHeaders.PEER_ID) String from) {
+			return type + ":" + raw.isRequest() + ":" + from.equals(raw.peerId());
 		}
 
 		@RatsListener(value = "hello", replyType = "hello.ack")

@@ -192,9 +192,9 @@ class RatsListenerIntegrationTests {
 	@Test
 	void messageTypeAndRawMessageParameters() {
 		assertThat(template.request(bobId, "kind-a", Map.of(), String.class)).succeedsWithin(WAIT)
-			.isEqualTo("kind-a:true");
+			.isEqualTo("kind-a:true:true");
 		assertThat(template.request(bobId, "kind-b", Map.of(), String.class)).succeedsWithin(WAIT)
-			.isEqualTo("kind-b:true");
+			.isEqualTo("kind-b:true:true");
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import io.librats.spring.messaging.config.RatsListenerBootstrapConfiguration;
 import io.librats.spring.messaging.config.RatsListenerContainer;
 import io.librats.spring.messaging.config.RatsListenerEndpointRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -176,6 +177,11 @@ class RatsMessagingAutoConfigurationTests {
 	}
 
 	@Test
+	void privateListenerMethodOfAProxiedBeanFailsStartup() {
+		assertStartupFails(ProxiedPrivateListener.class, "cannot be invoked through the bean's proxy");
+	}
+
+	@Test
 	void messageTypeTheProtocolRefusesFailsStartup() {
 		assertStartupFails(PlaceholderListeners.class, "Cannot start listener 'greeter'",
 				"app.greeting-type=" + "x".repeat(256));
@@ -243,6 +249,27 @@ class RatsMessagingAutoConfigurationTests {
 				}
 
 			};
+		}
+
+	}
+
+	static class PrivateListener {
+
+		@RatsListener("x")
+		@SuppressWarnings("unused")
+		private void on(JsonNode payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ProxiedPrivateListener {
+
+		@Bean
+		Object proxied() {
+			ProxyFactory factory = new ProxyFactory(new PrivateListener());
+			factory.setProxyTargetClass(true);
+			return factory.getProxy();
 		}
 
 	}
