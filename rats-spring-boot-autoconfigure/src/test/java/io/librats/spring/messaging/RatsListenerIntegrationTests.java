@@ -23,6 +23,8 @@ import io.librats.spring.messaging.MessagingTestApp.ChatMessage;
 import io.librats.spring.messaging.MessagingTestApp.Note;
 import io.librats.spring.messaging.MessagingTestApp.Probe;
 import io.librats.spring.messaging.MessagingTestApp.Received;
+import io.librats.spring.messaging.config.RatsListenerContainer;
+import io.librats.spring.messaging.config.RatsListenerEndpointRegistry;
 import io.librats.transport.PeerNotConnectedException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.ThrowableAssertAlternative;
@@ -294,6 +296,21 @@ class RatsListenerIntegrationTests {
 		assertThat(template.request("00".repeat(20), "chat", Map.of(), String.class)).failsWithin(WAIT)
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseInstanceOf(PeerNotConnectedException.class);
+	}
+
+	@Test
+	void aStoppedListenerContainerNoLongerReceives() {
+		RatsListenerContainer text = bob.getBean(RatsListenerEndpointRegistry.class)
+			.getListenerContainer(MessagingTestApp.ChatListeners.class.getName() + ".onText");
+		text.stop();
+		try {
+			assertRemoteError(template.request(bobId, "text", "anyone?", String.class))
+				.withMessageContaining("no handler for message type 'text'");
+		}
+		finally {
+			text.start();
+		}
+		assertThat(template.request(bobId, "text", "back", String.class)).succeedsWithin(WAIT).isEqualTo("BACK");
 	}
 
 	@Test
