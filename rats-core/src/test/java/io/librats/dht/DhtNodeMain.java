@@ -36,7 +36,6 @@ import static org.awaitility.Awaitility.await;
  * get_peers HEX HOST PORT    GOT_PEERS HOST:PORT id=HEX token=LEN values=ip:port,... nodes=ip:port,...
  * get_peers HEX              PEERS HEX ip:port,...                            (an iterative lookup)
  * announce HEX PORT          ANNOUNCED HEX accepted=N
- * lookup HEX                 CLOSEST HEX id@ip:port,...                       (an iterative find_node)
  * metrics                    METRICS name=value ...                           (all nodes together)
  * </pre>
  * An error in a command is answered with {@code ERROR ...}. End of input closes the nodes and exits.
@@ -125,12 +124,6 @@ public final class DhtNodeMain {
 				case "announce" -> "ANNOUNCED " + command[1] + " accepted="
 						+ node.announce(hex(command[1]), Integer.parseInt(command[2])).get(WAIT.toSeconds(),
 								TimeUnit.SECONDS);
-				case "lookup" -> "CLOSEST " + command[1] + " " + node.lookupForTest(false, hex(command[1]))
-					.get(WAIT.toSeconds(), TimeUnit.SECONDS)
-					.closest()
-					.stream()
-					.map((contact) -> contact.id().toHex() + "@" + Compact.format(contact.address()))
-					.collect(Collectors.joining(","));
 				case "metrics" -> "METRICS " + REPORTED_METRICS.stream()
 					.map((name) -> name + "=" + metrics.get(name))
 					.collect(Collectors.joining(" "));

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import io.librats.testsupport.netns.Netns;
@@ -32,12 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Everything runs inside a fresh network namespace with only {@code lo} up: Transmission as a child process, our
  * nodes in a child JVM ({@link DhtNodeMain}). That dht library drops every packet from 127/8 and never adds such a
  * node ("martian"), so {@code lo} there also carries 10.88.0.0/24 (all of it local, nothing routed anywhere):
- * Transmission on 10.88.0.1, our nodes on 10.88.0.10 and up. Transmission is told about nodes 0-3 in its saved
- * state ({@code dht.dat}) and node 4 in {@code dht.bootstrap}; it can learn the others only from our answers. Its
+ * Transmission on 10.88.0.1, our nodes on 10.88.0.10 and up. Transmission is told about four of our nodes in its
+ * saved state ({@code dht.dat}) and one in {@code dht.bootstrap}; it can learn the others only from our answers. Its
  * public fallback router ({@code dht.transmissionbt.com}, tried 20-60 s after start while its table is small) does
  * not even resolve inside the namespace. Every DHT message Transmission handles is printed ({@code TR_DHT_VERBOSE})
  * with its debug log. Skipped only when transmission-daemon or transmission-remote is missing, which
  * {@code CI=true} turns into a failure ({@code .ci/install} installs both).
+ *
+ * <p>25-40 s on 2 busy cores, most of it Transmission's own timers: it pings its saved nodes 1-3 s apart, takes up a
+ * new torrent 0-20 s after it is added (once its table holds at least 9 nodes), and sends {@code announce_peer}
+ * 10-20 s after its {@code get_peers}.
  */
 class DhtTransmissionInteropTest {
 
@@ -50,15 +55,19 @@ class DhtTransmissionInteropTest {
 
 	private static final int RPC_PORT = 9091;
 
+	/** How {@link DhtNodeMain} shows a query from Transmission that it answered. */
+	private static final String FROM_TRANSMISSION = " " + TRANSMISSION_IP + ":" + TRANSMISSION_PORT + " ok";
+
 	private static final int OUR_NODES = 12;
 
-	/** Nodes 0 to 3 go into Transmission's {@code dht.dat}, node 4 into its {@code dht.bootstrap}. */
+	/** How many of our nodes go into Transmission's {@code dht.dat}; one more goes into its {@code dht.bootstrap}. */
 	private static final int SAVED_NODES = 4;
-
-	private static final int BOOTSTRAP_FILE_NODE = 4;
 
 	/** The TCP port our node 0 announces: nothing listens there, Transmission's connection attempts are refused. */
 	private static final int OUR_PEER_PORT = 7777;
+
+	/** The TCP port our node 0 announces to Transmission under Transmission's own id. */
+	private static final int OUR_OTHER_PEER_PORT = 7778;
 
 	/** Lines in Transmission's DHT log that mean it could not use a message of ours. */
 	private static final List<String> COMPLAINTS = List.of("Unparseable message", "Truncated message",
@@ -76,21 +85,37 @@ class DhtTransmissionInteropTest {
 				.toArray(String[]::new);
 			NetnsProcess ours = netns.startJava("rats-dht", DhtNodeMain.class, List.of(), addresses);
 			ours.awaitLine("^READY", WAIT);
-			List<InetSocketAddress> nodes = ourNodes(ours);
+			List<OurNode> nodes = ourNodes(ours);
+			// Transmission is told about the five of our nodes farthest from the id we give it: the nodes its
+			// neighbourhood maintenance asks for (those closest to its id) are then all new to it, so that our
+			// first find_node answer already makes its table big enough to announce (at least 9 nodes)
+			NodeId transmissionId = NodeId.random();
+			List<OurNode> told = nodes.stream()
+				.sorted((a, b) -> NodeId.closerTo(transmissionId, b.id(), a.id()))
+				.limit(SAVED_NODES + 1)
+				.toList();
 
 			// an infohash our node 0 announces before Transmission exists; Transmission will look it up and announce it
 			String infohash = HexFormat.of().formatHex(NodeId.random().toBytes());
 			assertThat(announce(ours, infohash, OUR_PEER_PORT)).isPositive();
 
-			Path config = writeConfig(dir, nodes);
+			Path config = writeConfig(dir, transmissionId, told);
 			NetnsProcess transmission = netns.start("transmission", List.of("env", "TR_DHT_VERBOSE=1",
 					"transmission-daemon", "--foreground", "--config-dir", config.toString(), "--log-debug"));
 			try {
 				transmission.awaitLine("RPC Server Started listening", WAIT);
 				assertThat(remote(netns, "--add", "magnet:?xt=urn:btih:" + infohash)).contains("success");
 
-				transmissionQueriesUs(ours, transmission, infohash);
-				weQueryTransmission(ours, transmission, nodes, infohash);
+				transmissionBootstrapsFromUs(ours, transmission, told);
+				// we query it while its torrent's turn comes (0-20 s after the add) and its announce_peer follows
+				// (6-20 s after its get_peers)
+				weQueryTransmission(ours, transmission, transmissionId, nodes, infohash);
+				transmissionAnnouncesThroughUs(ours, transmission, infohash);
+
+				// our lookup finds both announces of Transmission's torrent: Transmission's and ours
+				List<String> peers = list(ask(ours, "get_peers " + infohash, "PEERS"), "^PEERS \\S+ (\\S*)$");
+				assertThat(peers).contains(TRANSMISSION_IP + ":" + TRANSMISSION_PORT,
+						Compact.format(new InetSocketAddress(nodes.get(0).address().getAddress(), OUR_PEER_PORT)));
 
 				String metrics = ours.request("metrics", "^METRICS .*", WAIT).group();
 				assertThat(metrics).contains(DhtMetrics.PACKETS_MALFORMED + "=0", DhtMetrics.QUERIES_INVALID + "=0");
@@ -103,27 +128,34 @@ class DhtTransmissionInteropTest {
 		}
 	}
 
-	/** Transmission pings and find_nodes us, uses the nodes we hand it, looks up and announces its torrent. */
-	private static void transmissionQueriesUs(NetnsProcess ours, NetnsProcess transmission, String infohash) {
-		String from = " " + TRANSMISSION_IP + ":" + TRANSMISSION_PORT + " ok";
+	/** Transmission pings and find_nodes the nodes it is told about, and queries the nodes they tell it about. */
+	private static void transmissionBootstrapsFromUs(NetnsProcess ours, NetnsProcess transmission,
+			List<OurNode> told) {
 		// dht.dat nodes are pinged one after another, then the dht.bootstrap ones: "Pong!" is our answer accepted
-		for (int i = 0; i < SAVED_NODES; i++) {
-			ours.awaitLine("^QUERY " + i + " ping" + from, WAIT);
+		for (OurNode node : told) {
+			ours.awaitLine("^QUERY " + node.index() + " ping" + FROM_TRANSMISSION, WAIT);
 		}
-		ours.awaitLine("^QUERY " + BOOTSTRAP_FILE_NODE + " ping" + from, WAIT);
 		transmission.awaitLine("^Pong!", WAIT);
 		// neighbourhood maintenance: find_node for an id next to its own, to a node that answered its ping
-		ours.awaitLine("^QUERY \\d+ find_node" + from, WAIT);
+		ours.awaitLine("^QUERY \\d+ find_node" + FROM_TRANSMISSION, WAIT);
+		transmission.awaitLine("^Sending find_node for neighborhood maintenance", WAIT);
 		transmission.awaitLine("^Nodes found \\([1-8]\\+0\\)!", WAIT);
 		// it queries nodes it can only know from our find_node and get_peers answers
-		String learnedOnly = IntStream.range(BOOTSTRAP_FILE_NODE + 1, OUR_NODES).mapToObj(Integer::toString)
+		String learnedOnly = IntStream.range(0, OUR_NODES)
+			.filter((i) -> told.stream().noneMatch((node) -> node.index() == i))
+			.mapToObj(Integer::toString)
 			.reduce((a, b) -> a + "|" + b)
 			.orElseThrow();
-		ours.awaitLine("^QUERY (" + learnedOnly + ") \\S+" + from, WAIT);
-		// its torrent: a get_peers search (our stored peer is in the answers), then announce_peer with our tokens
-		ours.awaitLine("^QUERY \\d+ get_peers" + from + " info_hash=" + infohash, WAIT);
-		ours.awaitLine("^QUERY \\d+ announce_peer" + from + " info_hash=" + infohash + " port=" + TRANSMISSION_PORT,
-				WAIT);
+		ours.awaitLine("^QUERY (" + learnedOnly + ") \\S+" + FROM_TRANSMISSION, WAIT);
+	}
+
+	/** Transmission looks up and announces its torrent through our nodes. */
+	private static void transmissionAnnouncesThroughUs(NetnsProcess ours, NetnsProcess transmission,
+			String infohash) {
+		// a get_peers search (our stored peer is in the answers), then announce_peer with our tokens
+		ours.awaitLine("^QUERY \\d+ get_peers" + FROM_TRANSMISSION + " info_hash=" + infohash, WAIT);
+		ours.awaitLine("^QUERY \\d+ announce_peer" + FROM_TRANSMISSION + " info_hash=" + infohash + " port="
+				+ TRANSMISSION_PORT, WAIT);
 		transmission.awaitLine("Learned \\d+ IPv4 peers from DHT", WAIT);
 		// it announces only with a "poor" table or better: at least 4 good and 9 known nodes, all of them ours
 		Matcher announce = transmission.awaitLine("Starting IPv4 DHT announce \\((\\w+), (\\d+) nodes\\)", WAIT);
@@ -131,14 +163,16 @@ class DhtTransmissionInteropTest {
 	}
 
 	/** Our node 0 pings, find_nodes and get_peers Transmission, and announces to it. */
-	private static void weQueryTransmission(NetnsProcess ours, NetnsProcess transmission,
-			List<InetSocketAddress> nodes, String infohash) {
+	private static void weQueryTransmission(NetnsProcess ours, NetnsProcess transmission, NodeId transmissionId,
+			List<OurNode> nodes, String infohash) {
 		String target = TRANSMISSION_IP + " " + TRANSMISSION_PORT;
-		String transmissionId = ask(ours, "ping " + target, "PONG").replaceAll(".* id=([0-9a-f]{40})$", "$1");
+		// it answers with the id of the dht.dat we wrote
+		assertThat(ask(ours, "ping " + target, "PONG")).endsWith(" id=" + transmissionId.toHex());
 
 		// its find_node answer: nodes from its table, which are ours
 		List<String> found = list(ask(ours, "find_node " + target, "NODES"), "^NODES \\S+ id=[0-9a-f]{40} (\\S*)$");
-		assertThat(found).isNotEmpty().isSubsetOf(nodes.stream().map(Compact::format).toList());
+		List<String> ourAddresses = nodes.stream().map((node) -> Compact.format(node.address())).toList();
+		assertThat(found).isNotEmpty().isSubsetOf(ourAddresses);
 
 		// its get_peers answer: a token and nodes (nobody announced this infohash to Transmission itself)
 		String answer = ask(ours, "get_peers " + infohash + " " + target, "GOT_PEERS");
@@ -147,19 +181,15 @@ class DhtTransmissionInteropTest {
 
 		// we announce under Transmission's own id, so that Transmission is the closest node and takes the announce
 		// with the token it gave us; its get_peers answer then carries our peer
-		assertThat(announce(ours, transmissionId, 7778)).isPositive();
-		transmission.awaitLine("^Announce peer!", WAIT);
-		String values = ask(ours, "get_peers " + transmissionId + " " + target, "GOT_PEERS");
-		assertThat(list(values, ".* values=(\\S*) nodes=.*")).contains(Compact.format(new InetSocketAddress(
-				nodes.get(0).getAddress(), 7778)));
-
-		// our lookup finds both announces of Transmission's torrent: Transmission's and ours
-		List<String> peers = list(ask(ours, "get_peers " + infohash, "PEERS"), "^PEERS \\S+ (\\S*)$");
-		assertThat(peers).contains(TRANSMISSION_IP + ":" + TRANSMISSION_PORT,
-				Compact.format(new InetSocketAddress(nodes.get(0).getAddress(), OUR_PEER_PORT)));
+		int logged = transmission.lineCount();
+		assertThat(announce(ours, transmissionId.toHex(), OUR_OTHER_PEER_PORT)).isPositive();
+		transmission.awaitLine(Pattern.compile("^Announce peer!"), logged, WAIT);
+		String values = ask(ours, "get_peers " + transmissionId.toHex() + " " + target, "GOT_PEERS");
+		assertThat(list(values, ".* values=(\\S*) nodes=.*"))
+			.contains(Compact.format(new InetSocketAddress(nodes.get(0).address().getAddress(), OUR_OTHER_PEER_PORT)));
 	}
 
-	private static Path writeConfig(Path dir, List<InetSocketAddress> nodes) throws Exception {
+	private static Path writeConfig(Path dir, NodeId id, List<OurNode> told) throws Exception {
 		Path config = Files.createDirectories(dir.resolve("config"));
 		Path downloads = Files.createDirectories(dir.resolve("downloads"));
 		Files.writeString(config.resolve("settings.json"), """
@@ -189,25 +219,30 @@ class DhtTransmissionInteropTest {
 				""".formatted(TRANSMISSION_IP, TRANSMISSION_PORT, RPC_PORT, downloads));
 		// Transmission's saved DHT state (bencoded {id, nodes}): at start it pings these nodes, quickly
 		ByteArrayOutputStream saved = new ByteArrayOutputStream();
-		for (InetSocketAddress node : nodes.subList(0, SAVED_NODES)) {
-			saved.write(Compact.peer(node));
+		for (OurNode node : told.subList(0, SAVED_NODES)) {
+			saved.write(Compact.peer(node.address()));
 		}
-		Files.write(config.resolve("dht.dat"), Bencode.encode(Map.of("id", NodeId.random().toBytes(), "nodes",
-				saved.toByteArray())));
+		Files.write(config.resolve("dht.dat"),
+				Bencode.encode(Map.of("id", id.toBytes(), "nodes", saved.toByteArray())));
 		// "host port" lines it pings next, while its table is not yet "firewalled" (40 good nodes)
-		InetSocketAddress bootstrap = nodes.get(BOOTSTRAP_FILE_NODE);
+		InetSocketAddress bootstrap = told.get(SAVED_NODES).address();
 		Files.writeString(config.resolve("dht.bootstrap"),
 				bootstrap.getAddress().getHostAddress() + " " + bootstrap.getPort() + "\n");
 		return config;
 	}
 
-	private static List<InetSocketAddress> ourNodes(NetnsProcess ours) {
-		List<InetSocketAddress> nodes = new ArrayList<>();
+	private static List<OurNode> ourNodes(NetnsProcess ours) {
+		List<OurNode> nodes = new ArrayList<>();
 		for (int i = 0; i < OUR_NODES; i++) {
-			Matcher node = ours.awaitLine("^NODE " + i + " ([0-9.]+):(\\d+) ", WAIT);
-			nodes.add(new InetSocketAddress(node.group(1), Integer.parseInt(node.group(2))));
+			Matcher node = ours.awaitLine("^NODE " + i + " ([0-9.]+):(\\d+) ([0-9a-f]{40})$", WAIT);
+			nodes.add(new OurNode(i, new InetSocketAddress(node.group(1), Integer.parseInt(node.group(2))),
+					NodeId.fromHex(node.group(3))));
 		}
 		return nodes;
+	}
+
+	/** One of the nodes {@link DhtNodeMain} runs. */
+	private record OurNode(int index, InetSocketAddress address, NodeId id) {
 	}
 
 	/** Sends a {@link DhtNodeMain} command and returns its answer, which must start with {@code keyword}. */
