@@ -31,7 +31,12 @@ import io.librats.message.BinaryHandler;
 import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
+import io.librats.message.MessageTrafficListener;
 import io.librats.metrics.RatsMetrics;
+import io.librats.nat.NatService;
+import io.librats.nat.NatTraversal;
+import io.librats.nat.NatType;
+import io.librats.nat.NatTypeInfo;
 import io.librats.subsystem.DiscoveredPeer;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.subsystem.ServiceRegistry;
@@ -90,6 +95,11 @@ public final class RatsClient implements AutoCloseable {
 
 	private final SubsystemHost subsystems = new SubsystemHost();
 
+	private final ConnectionAttemptLog attemptLog = new ConnectionAttemptLog();
+
+	/** How each peer we reached by {@code connectToPeer} was reached; peers without an entry came in directly. */
+	private StateDirectoryLock stateLock;
+
 	private final Object lifecycle = new Object();
 
 	private volatile Transport transport;
@@ -144,11 +154,13 @@ public final class RatsClient implements AutoCloseable {
 			if (this.transport != null) {
 				return;
 			}
+			lockStateDirectory();
 			try {
 				this.knownPeers.load();
 			}
 			catch (IOException ex) {
-				throw new RatsException(ex.getMessage(), ex);
+				releaseStateDirectory();
+				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
 			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
@@ -165,6 +177,7 @@ public final class RatsClient implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				shutdownExecutors();
+				releaseStateDirectory();
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
@@ -182,6 +195,10 @@ public final class RatsClient implements AutoCloseable {
 				if (!this.config.peers().contains(known.address())) {
 					this.reconnector.connectNow(known.address(), false);
 				}
+			}
+			if (this.config.natTraversal().hasServers() && this.subsystems.attached().stream()
+				.noneMatch((subsystem) -> NatTraversal.NAME.equals(subsystem.name()))) {
+				this.subsystems.attach(new NatTraversal(this.config.natTraversal()));
 			}
 			try {
 				this.subsystems.start(this);
@@ -206,7 +223,26 @@ public final class RatsClient implements AutoCloseable {
 			transport.stop();
 			saveKnownPeers();
 			shutdownExecutors();
+			releaseStateDirectory();
 			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void lockStateDirectory() {
+		if (this.config.stateDir() != null) {
+			try {
+				this.stateLock = StateDirectoryLock.acquire(this.config.stateDir());
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void releaseStateDirectory() {
+		if (this.stateLock != null) {
+			this.stateLock.close();
+			this.stateLock = null;
 		}
 	}
 
@@ -277,6 +313,21 @@ public final class RatsClient implements AutoCloseable {
 		return (transport != null) ? transport.peerCount() : 0;
 	}
 
+	/**
+	 * How a connected peer is reached, in either direction: {@link ConnectionStrategy#TURN_RELAY} when the
+	 * connection runs through a TURN relay, {@link ConnectionStrategy#DIRECT} otherwise. Empty when the peer is not
+	 * connected.
+	 */
+	public Optional<ConnectionStrategy> connectionMethod(String peerId) {
+		return peer(peerId).map((info) -> "turn".equals(info.path()) ? ConnectionStrategy.TURN_RELAY
+				: ConnectionStrategy.DIRECT);
+	}
+
+	/** The last {@value ConnectionAttemptLog#CAPACITY} connection attempts, oldest first, with when they ended. */
+	public List<ConnectionAttemptLog.Entry> recentConnectionAttempts() {
+		return this.attemptLog.entries();
+	}
+
 	public boolean isConnected(String peerId) {
 		return connection(peerId) != null;
 	}
@@ -313,33 +364,84 @@ public final class RatsClient implements AutoCloseable {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "node is not running"));
 		}
-		else if (strategy != ConnectionStrategy.DIRECT && strategy != ConnectionStrategy.AUTO_ADAPTIVE) {
-			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
-					Duration.ZERO, strategy + " is not available yet: only DIRECT connections are implemented"));
-		}
 		else if (port < 1 || port > 65535) {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "port " + port + " is outside 1..65535"));
 		}
 		else {
-			result = transport.connect(host, port).handle((connection, ex) -> {
-				Duration took = Duration.ofNanos(System.nanoTime() - started);
-				if (ex != null) {
-					Throwable cause = (ex.getCause() != null && ex instanceof java.util.concurrent.CompletionException)
-							? ex.getCause() : ex;
-					return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took,
-							cause.getMessage());
-				}
-				this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
-				return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
-						took);
-			});
+			result = dial(transport, host, port, strategy, started);
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
+			this.attemptLog.add(attempt);
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> dial(Transport transport, String host, int port,
+			ConnectionStrategy strategy, long started) {
+		NatService nat = services().find(NatService.class).orElse(null);
+		if (nat != null && isOwnAddress(nat, host, port)) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, host + ":" + port + " is this node's own public or relayed address"));
+		}
+		return switch (strategy) {
+			case DIRECT -> direct(transport, host, port, started);
+			case TURN_RELAY -> relayed(nat, host, port, started);
+			case AUTO_ADAPTIVE -> direct(transport, host, port, started).thenCompose((attempt) ->
+					(attempt.success() || nat == null || nat.relayedAddress().isEmpty())
+							? CompletableFuture.completedFuture(attempt) : relayed(nat, host, port, started));
+			default -> CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, strategy + " is not available yet: DIRECT and TURN_RELAY are implemented"));
+		};
+	}
+
+	private static boolean isOwnAddress(NatService nat, String host, int port) {
+		byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+		if (literal == null) {
+			return false;
+		}
+		try {
+			return nat.isOwnAddress(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(literal), port));
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> direct(Transport transport, String host, int port,
+			long started) {
+		return transport.connect(host, port).handle((connection, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			if (ex != null) {
+				return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took, rootMessage(ex));
+			}
+			this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
+			return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
+					took);
+		});
+	}
+
+	private static CompletableFuture<ConnectionAttemptResult> relayed(NatService nat, String host, int port,
+			long started) {
+		if (nat == null) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port,
+					ConnectionStrategy.TURN_RELAY, Duration.ZERO,
+					"TURN_RELAY needs the nat subsystem with a TURN server configured"));
+		}
+		return nat.connectViaRelay(java.net.InetSocketAddress.createUnresolved(host, port)).handle((peerId, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			return (ex != null)
+					? ConnectionAttemptResult.failed(host, port, ConnectionStrategy.TURN_RELAY, took, rootMessage(ex))
+					: ConnectionAttemptResult.succeeded(peerId, host, port, ConnectionStrategy.TURN_RELAY, took);
+		});
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+				? ex.getCause() : ex;
+		return cause.getMessage();
 	}
 
 	/** Runs on the handler pool, or right here once the pool is gone, so an attempt's future always completes. */
@@ -402,6 +504,14 @@ public final class RatsClient implements AutoCloseable {
 	/** Removes one handler of {@code type}. */
 	public void off(String type, MessageHandler handler) {
 		this.messages.off(type, handler);
+	}
+
+	/**
+	 * Hears every message sent and received, with types folded as {@link MessageTrafficListener} says; for metrics.
+	 * Runs on I/O threads and must not block.
+	 */
+	public void onMessageTraffic(MessageTrafficListener listener) {
+		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
 	}
 
 	public void onBinary(BinaryHandler handler) {
@@ -533,13 +643,21 @@ public final class RatsClient implements AutoCloseable {
 	}
 
 	private <T> CompletableFuture<T> withDht(Function<DhtService, CompletableFuture<T>> call) {
-		Optional<DhtService> dht = services().find(DhtService.class);
-		if (dht.isEmpty()) {
-			return CompletableFuture.failedFuture(
-					new IllegalStateException("DHT discovery is not running: call startDhtDiscovery() first"));
+		return callService(DhtService.class, call, "DHT discovery is not running: call startDhtDiscovery() first");
+	}
+
+	/**
+	 * Calls a subsystem's service and completes on the handler pool, so that callers' continuations may block
+	 * whatever thread the subsystem completes on; fails with {@link IllegalStateException} when it is not running.
+	 */
+	private <S, T> CompletableFuture<T> callService(Class<S> type, Function<S, CompletableFuture<T>> call,
+			String notRunning) {
+		Optional<S> service = services().find(type);
+		if (service.isEmpty()) {
+			return CompletableFuture.failedFuture(new IllegalStateException(notRunning));
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		call.apply(dht.get()).whenComplete((value, ex) -> runOn(this.handlerExecutor, () -> {
+		call.apply(service.get()).whenComplete((value, ex) -> runOn(this.handlerExecutor, () -> {
 			if (ex != null) {
 				result.completeExceptionally(ex);
 			}
@@ -548,6 +666,42 @@ public final class RatsClient implements AutoCloseable {
 			}
 		}));
 		return result;
+	}
+
+	// --- NAT traversal ----------------------------------------------------------------------------------------
+
+	/**
+	 * Learns this node's public address from the configured STUN (or TURN) servers, and never dials itself through it
+	 * afterwards (librats' {@code discover_and_ignore_public_ip}). Fails with {@link IllegalStateException} when the
+	 * {@code "nat"} subsystem is not running (no STUN or TURN server configured and none attached).
+	 */
+	public CompletableFuture<InetSocketAddress> discoverPublicAddress() {
+		return withNat(NatService::discoverPublicAddress);
+	}
+
+	/** This node's NAT type by RFC 5780 behaviour discovery, cached for {@code natDetectionTtl}. */
+	public CompletableFuture<NatType> detectNatType() {
+		return withNat(NatService::detectNatType);
+	}
+
+	/** The detailed RFC 5780 measurement behind {@link #detectNatType()}. */
+	public CompletableFuture<NatTypeInfo> getNatCharacteristics() {
+		return withNat(NatService::natCharacteristics);
+	}
+
+	/** The running NAT subsystem's service: public, relayed address and NAT facts. */
+	public Optional<NatService> natService() {
+		return services().find(NatService.class);
+	}
+
+	private <T> CompletableFuture<T> withNat(Function<NatService, CompletableFuture<T>> call) {
+		return callService(NatService.class, call,
+				"the nat subsystem is not running: configure STUN or TURN servers in NatTraversalConfig");
+	}
+
+	/** The node's transport as a host of sessions over subsystem-made streams; {@code null} when not running. */
+	io.librats.transport.StreamSessions streams() {
+		return this.transport;
 	}
 
 	// --- callbacks --------------------------------------------------------------------------------------------
