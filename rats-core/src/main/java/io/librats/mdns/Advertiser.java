@@ -202,6 +202,14 @@ final class Advertiser {
 		return records;
 	}
 
+	/** Our PTR record once our name is ours (for our own queries' known answers), else nothing. */
+	List<MdnsRecord> announcedPointer(MdnsInterface iface) {
+		if (this.state != State.ANNOUNCING && this.state != State.ANNOUNCED) {
+			return List.of();
+		}
+		return List.of(MdnsRecord.ptr(this.serviceType, this.instanceName, this.config.serviceTtl().toSeconds()));
+	}
+
 	private List<MdnsRecord> unique(List<MdnsRecord> records) {
 		return records.stream().filter(MdnsRecord::cacheFlush).toList();
 	}

@@ -1,7 +1,6 @@
 package io.librats.mdns;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,9 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.librats.identity.PeerIds;
 import io.librats.metrics.RatsMetrics;
+import io.netty.util.NetUtil;
 
 /**
  * The querier half of mDNS for {@code _rats._tcp.local.} (RFC 6762 sections 5, 7, 10; RFC 6763): continuous
@@ -63,6 +64,8 @@ final class Browser {
 
 	private final Consumer<MdnsServiceInfo> lost;
 
+	private final Function<MdnsInterface, List<MdnsRecord>> ownAnswers;
+
 	private final Map<DnsName, MdnsServiceInfo> services = new LinkedHashMap<>();
 
 	private final Map<DnsName, Resolve> resolving = new HashMap<>();
@@ -87,7 +90,8 @@ final class Browser {
 
 	Browser(MdnsConfig config, MdnsScheduler scheduler, MdnsOutput output, Random random, RatsMetrics metrics,
 			DnsName serviceType, String selfPeerId, String namespace, int protocolVersion,
-			Consumer<MdnsServiceInfo> found, Consumer<MdnsServiceInfo> lost) {
+			Consumer<MdnsServiceInfo> found, Consumer<MdnsServiceInfo> lost,
+			Function<MdnsInterface, List<MdnsRecord>> ownAnswers) {
 		this.config = config;
 		this.scheduler = scheduler;
 		this.output = output;
@@ -100,6 +104,7 @@ final class Browser {
 		this.cache = new RecordCache(config.maxCachedRecords(), random);
 		this.found = found;
 		this.lost = lost;
+		this.ownAnswers = ownAnswers;
 	}
 
 	/** Starts continuous querying: the first query after 20-120 ms (RFC 6762 section 5.2). */
@@ -158,13 +163,17 @@ final class Browser {
 		this.queryTimer = this.scheduler.schedule(this::query, next);
 	}
 
-	/** Section 7.1: PTR answers we hold with more than half their TTL left, with the TTL they have left. */
+	/**
+	 * Section 7.1: PTR answers we hold with more than half their TTL left, with the TTL they have left; and our own
+	 * PTR, so that our responder, hearing our own query through multicast loopback, does not answer it.
+	 */
 	private List<MdnsRecord> knownAnswers(MdnsInterface iface) {
 		long now = this.scheduler.nowMillis();
-		List<MdnsRecord> known = new ArrayList<>();
+		List<MdnsRecord> known = new ArrayList<>(this.ownAnswers.apply(iface));
 		for (RecordCache.Entry entry : this.cache.find(this.serviceType, MdnsRecord.PTR, iface.name())) {
 			long left = entry.remainingTtl(now);
-			if (left * 2 > entry.record.ttl()) {
+			// Our own records come back through multicast loopback and are cached like anyone's; list them once.
+			if (left * 2 > entry.record.ttl() && known.stream().noneMatch(entry.record::sameRecord)) {
 				known.add(entry.record.withTtl(left).withCacheFlush(false));
 			}
 		}
@@ -360,11 +369,11 @@ final class Browser {
 			return null;
 		}
 		List<String> addresses = new ArrayList<>();
-		v4.forEach((a) -> addresses.add(a.getHostAddress()));
+		v4.forEach((a) -> addresses.add(NetUtil.toAddressString(a)));
 		// Global IPv6 before link-local; link-local needs the interface to be dialable.
-		v6.stream().filter((a) -> !a.isLinkLocalAddress()).forEach((a) -> addresses.add(a.getHostAddress()));
+		v6.stream().filter((a) -> !a.isLinkLocalAddress()).forEach((a) -> addresses.add(NetUtil.toAddressString(a)));
 		v6.stream().filter(InetAddress::isLinkLocalAddress).forEach((a) -> addresses.add(
-				((Inet6Address) a).getHostAddress().replaceAll("%.*$", "") + "%" + iface));
+				NetUtil.toAddressString(a) + "%" + iface));
 		Map<String, String> txt = parseTxt(newest(txts));
 		int version;
 		try {

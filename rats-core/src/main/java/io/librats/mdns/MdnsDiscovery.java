@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.librats.subsystem.DiscoveredPeer;
 import io.librats.subsystem.RatsSubsystem;
@@ -190,6 +191,18 @@ public final class MdnsDiscovery implements RatsSubsystem, MdnsService {
 			logger.info("mDNS instance name '{}' was taken; now advertising '{}'", this.instanceName, instance);
 		}
 		this.instanceName = instance;
+		notifyListeners((listener) -> listener.nameSettled(instance));
+	}
+
+	private void notifyListeners(Consumer<MdnsServiceListener> call) {
+		for (MdnsServiceListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("mDNS listener failed", ex);
+			}
+		}
 	}
 
 	// --- MdnsService -----------------------------------------------------------------------------------------
@@ -243,27 +256,13 @@ public final class MdnsDiscovery implements RatsSubsystem, MdnsService {
 				context.peerDiscovered(new DiscoveredPeer(NAME, service.peerId(), service.addresses().get(0),
 						service.port(), Instant.now()));
 			}
-			for (MdnsServiceListener listener : listeners) {
-				try {
-					listener.serviceFound(service);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("mDNS listener failed", ex);
-				}
-			}
+			notifyListeners((listener) -> listener.serviceFound(service));
 		}
 
 		@Override
 		public void serviceLost(MdnsServiceInfo service) {
 			discovered.remove(service.instanceName(), service);
-			for (MdnsServiceListener listener : listeners) {
-				try {
-					listener.serviceLost(service);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("mDNS listener failed", ex);
-				}
-			}
+			notifyListeners((listener) -> listener.serviceLost(service));
 		}
 
 	}

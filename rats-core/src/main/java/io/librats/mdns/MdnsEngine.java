@@ -50,7 +50,8 @@ final class MdnsEngine {
 		this.advertiser = new Advertiser(config, scheduler, output, random, metrics, SERVICE_TYPE, node.instance(), host,
 				node.port(), txt, nameListener);
 		this.browser = new Browser(config, scheduler, output, random, metrics, SERVICE_TYPE, node.peerId(),
-				node.namespace(), node.protocolVersion(), services::serviceFound, services::serviceLost);
+				node.namespace(), node.protocolVersion(), services::serviceFound, services::serviceLost,
+				this.advertiser::announcedPointer);
 	}
 
 	void start() {
