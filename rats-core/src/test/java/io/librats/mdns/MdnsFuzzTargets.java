@@ -15,6 +15,17 @@ public final class MdnsFuzzTargets {
 	private MdnsFuzzTargets() {
 	}
 
+	/** Valid packets to mutate: a response with every record type, a probe, a query with known answers. */
+	public static java.util.List<byte[]> samples() {
+		MdnsMessage response = MdnsCodecTest.sample();
+		MdnsMessage probe = MdnsMessage.query(
+				java.util.List.of(new MdnsQuestion(MdnsCodecTest.INSTANCE, MdnsQuestion.ANY, 1, true)),
+				java.util.List.of(), response.answers().subList(1, 2));
+		MdnsMessage query = MdnsMessage.query(java.util.List.of(new MdnsQuestion(MdnsCodecTest.TYPE, 12, 1, false)),
+				response.answers().subList(0, 1), java.util.List.of());
+		return java.util.List.of(MdnsCodec.encode(response), MdnsCodec.encode(probe), MdnsCodec.encode(query));
+	}
+
 	/**
 	 * Decodes {@code input}; when it decodes, every record's data must be readable and the message must survive our
 	 * encoder and decoder unchanged. A refusal must be an {@link MdnsFormatException}; anything else escapes.
