@@ -6,16 +6,19 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
 import io.librats.dht.DhtDiscovery;
+import io.librats.mdns.MdnsDiscovery;
 import io.librats.spring.actuate.RatsEndpoint;
 import io.librats.spring.actuate.RatsHealthIndicator;
 import io.librats.spring.actuate.RatsNodeReport;
 import io.librats.spring.autoconfigure.RatsAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsDhtAutoConfiguration;
+import io.librats.spring.autoconfigure.RatsMdnsAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsEndpointAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsHealthContributorAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsLifecycle;
@@ -55,6 +58,7 @@ class RatsAutoConfigurationTests {
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RatsAutoConfiguration.class, RatsDhtAutoConfiguration.class,
+					RatsMdnsAutoConfiguration.class,
 					RatsHealthContributorAutoConfiguration.class, RatsEndpointAutoConfiguration.class,
 					RatsMetricsAutoConfiguration.class))
 			.withPropertyValues("rats.port=0", "rats.state-dir=" + this.tmp.resolve("state"), "rats.handler-threads=2");
@@ -302,6 +306,30 @@ class RatsAutoConfigurationTests {
 						.anyMatch(PeerDisconnectedEvent.class::isInstance));
 				});
 		}
+	}
+
+	/**
+	 * mDNS is attached when enabled and reported in the node report. The interface list names no interface of this
+	 * machine, so nothing is ever multicast here; the namespace tests in rats-core exercise the traffic.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void mdnsIsAttachedWhenEnabledAndReported() {
+		runner().withPropertyValues("rats.discovery.mdns.enabled=true", "rats.discovery.mdns.interfaces=rats-none0",
+				"rats.discovery.mdns.service-name=spring node", "rats.discovery.mdns.query-interval=2s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MdnsDiscovery.class);
+				RatsClient client = context.getBean(RatsClient.class);
+				assertThat(client.subsystems()).extracting(RatsSubsystem::name).contains("mdns");
+				assertThat(client.isMdnsRunning()).isTrue();
+				assertThat(client.discoveredServices()).isEmpty();
+				Map<String, Object> mdns = (Map<String, Object>) context.getBean(RatsNodeReport.class).discovery().get("mdns");
+				assertThat(mdns).containsEntry("enabled", true).containsEntry("running", true)
+					.containsEntry("instanceName", "spring node").containsEntry("serviceType", "_rats._tcp.local.")
+					.containsEntry("interfaces", List.of()).containsEntry("queryIntervalMillis", 2000L)
+					.containsKey("services").containsKey("counters");
+			});
+		runner().run((context) -> assertThat(context).doesNotHaveBean(MdnsDiscovery.class));
 	}
 
 	@Test

@@ -19,6 +19,9 @@ import io.librats.RatsClient;
 import io.librats.config.TurnServer;
 import io.librats.dht.DhtService;
 import io.librats.dht.DhtStats;
+import io.librats.mdns.MdnsService;
+import io.librats.mdns.MdnsServiceInfo;
+import io.librats.mdns.MdnsStats;
 import io.librats.nat.ExternalAddressService;
 import io.librats.nat.NatService;
 import io.librats.nat.NatType;
@@ -183,6 +186,28 @@ public class RatsNodeReport {
 		Map<String, Object> mdns = new LinkedHashMap<>();
 		if (hasSubsystem("mdns")) {
 			mdns.put("enabled", true);
+			Optional<MdnsService> running = this.client.services().find(MdnsService.class);
+			mdns.put("running", running.isPresent());
+			running.ifPresent((mdnsService) -> {
+				MdnsStats stats = mdnsService.stats();
+				mdns.put("serviceType", stats.serviceType());
+				mdns.put("instanceName", stats.instanceName());
+				mdns.put("state", stats.state());
+				mdns.put("interfaces", stats.interfaces());
+				mdns.put("cachedRecords", stats.cachedRecords());
+				mdns.put("queryIntervalMillis", stats.queryIntervalMillis());
+				List<Map<String, Object>> services = new ArrayList<>();
+				for (MdnsServiceInfo info : mdnsService.discoveredServices()) {
+					Map<String, Object> entry = new LinkedHashMap<>();
+					entry.put("instanceName", info.instanceName());
+					entry.put("peerId", info.peerId());
+					entry.put("addresses", info.addresses());
+					entry.put("port", info.port());
+					entry.put("interface", info.interfaceName());
+					services.add(entry);
+				}
+				mdns.put("services", services);
+			});
 			mdns.put("counters", counters("mdns."));
 		}
 		else {
