@@ -26,6 +26,10 @@ import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
 import io.librats.metrics.RatsMetrics;
+import io.librats.nat.NatService;
+import io.librats.nat.NatTraversal;
+import io.librats.nat.NatType;
+import io.librats.nat.NatTypeInfo;
 import io.librats.subsystem.DiscoveredPeer;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.subsystem.ServiceRegistry;
@@ -177,6 +181,10 @@ public final class RatsClient implements AutoCloseable {
 					this.reconnector.connectNow(known.address(), false);
 				}
 			}
+			if (this.config.natTraversal().hasServers() && this.subsystems.attached().stream()
+				.noneMatch((subsystem) -> NatTraversal.NAME.equals(subsystem.name()))) {
+				this.subsystems.attach(new NatTraversal(this.config.natTraversal()));
+			}
 			try {
 				this.subsystems.start(this);
 			}
@@ -307,33 +315,83 @@ public final class RatsClient implements AutoCloseable {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "node is not running"));
 		}
-		else if (strategy != ConnectionStrategy.DIRECT && strategy != ConnectionStrategy.AUTO_ADAPTIVE) {
-			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
-					Duration.ZERO, strategy + " is not available yet: only DIRECT connections are implemented"));
-		}
 		else if (port < 1 || port > 65535) {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "port " + port + " is outside 1..65535"));
 		}
 		else {
-			result = transport.connect(host, port).handle((connection, ex) -> {
-				Duration took = Duration.ofNanos(System.nanoTime() - started);
-				if (ex != null) {
-					Throwable cause = (ex.getCause() != null && ex instanceof java.util.concurrent.CompletionException)
-							? ex.getCause() : ex;
-					return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took,
-							cause.getMessage());
-				}
-				this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
-				return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
-						took);
-			});
+			result = dial(transport, host, port, strategy, started);
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> dial(Transport transport, String host, int port,
+			ConnectionStrategy strategy, long started) {
+		NatService nat = services().find(NatService.class).orElse(null);
+		if (nat != null && isOwnAddress(nat, host, port)) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, host + ":" + port + " is this node's own public or relayed address"));
+		}
+		return switch (strategy) {
+			case DIRECT -> direct(transport, host, port, started);
+			case TURN_RELAY -> relayed(nat, host, port, started);
+			case AUTO_ADAPTIVE -> direct(transport, host, port, started).thenCompose((attempt) ->
+					(attempt.success() || nat == null || nat.relayedAddress().isEmpty())
+							? CompletableFuture.completedFuture(attempt) : relayed(nat, host, port, started));
+			default -> CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, strategy + " is not available yet: DIRECT and TURN_RELAY are implemented"));
+		};
+	}
+
+	private static boolean isOwnAddress(NatService nat, String host, int port) {
+		byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+		if (literal == null) {
+			return false;
+		}
+		try {
+			return nat.isOwnAddress(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(literal), port));
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> direct(Transport transport, String host, int port,
+			long started) {
+		return transport.connect(host, port).handle((connection, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			if (ex != null) {
+				return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took, rootMessage(ex));
+			}
+			this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
+			return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
+					took);
+		});
+	}
+
+	private static CompletableFuture<ConnectionAttemptResult> relayed(NatService nat, String host, int port,
+			long started) {
+		if (nat == null) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port,
+					ConnectionStrategy.TURN_RELAY, Duration.ZERO,
+					"TURN_RELAY needs the nat subsystem with a TURN server configured"));
+		}
+		return nat.connectViaRelay(java.net.InetSocketAddress.createUnresolved(host, port)).handle((peerId, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			return (ex != null)
+					? ConnectionAttemptResult.failed(host, port, ConnectionStrategy.TURN_RELAY, took, rootMessage(ex))
+					: ConnectionAttemptResult.succeeded(peerId, host, port, ConnectionStrategy.TURN_RELAY, took);
+		});
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+				? ex.getCause() : ex;
+		return cause.getMessage();
 	}
 
 	/** Runs on the handler pool, or right here once the pool is gone, so an attempt's future always completes. */
@@ -465,6 +523,42 @@ public final class RatsClient implements AutoCloseable {
 	/** Hears peers found by discovery subsystems (source "dht", "mdns", ...), before they are dialed. */
 	public void onPeerDiscovered(Consumer<DiscoveredPeer> listener) {
 		this.subsystems.onPeerDiscovered(Objects.requireNonNull(listener, "listener"));
+	}
+
+	// --- NAT traversal ----------------------------------------------------------------------------------------
+
+	/**
+	 * Learns this node's public address from the configured STUN (or TURN) servers, and never dials itself through it
+	 * afterwards (librats' {@code discover_and_ignore_public_ip}). Fails with {@link IllegalStateException} when the
+	 * {@code "nat"} subsystem is not running (no STUN or TURN server configured and none attached).
+	 */
+	public CompletableFuture<java.net.InetSocketAddress> discoverPublicAddress() {
+		return withNat(NatService::discoverPublicAddress);
+	}
+
+	/** This node's NAT type by RFC 5780 behaviour discovery, cached for {@code natDetectionTtl}. */
+	public CompletableFuture<NatType> detectNatType() {
+		return withNat(NatService::detectNatType);
+	}
+
+	/** The detailed RFC 5780 measurement behind {@link #detectNatType()}. */
+	public CompletableFuture<NatTypeInfo> getNatCharacteristics() {
+		return withNat(NatService::natCharacteristics);
+	}
+
+	/** The running NAT subsystem's service: public, relayed address and NAT facts. */
+	public Optional<NatService> natService() {
+		return services().find(NatService.class);
+	}
+
+	private <T> CompletableFuture<T> withNat(java.util.function.Function<NatService, CompletableFuture<T>> call) {
+		return natService().map(call).orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(
+				"the nat subsystem is not running: configure STUN or TURN servers in NatTraversalConfig")));
+	}
+
+	/** The node's transport as a host of sessions over subsystem-made streams; {@code null} when not running. */
+	io.librats.transport.StreamSessions streams() {
+		return this.transport;
 	}
 
 	// --- callbacks --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io.librats.subsystem.PeerNetwork;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.subsystem.ServiceRegistry;
 import io.librats.subsystem.SubsystemContext;
+import io.librats.transport.StreamSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,6 +171,15 @@ final class SubsystemHost {
 		@Override
 		public void removeConnectionListener(ConnectionListener listener) {
 			this.node.removeConnectionListener(listener);
+		}
+
+		@Override
+		public StreamSessions streams() {
+			StreamSessions streams = this.node.streams();
+			if (streams == null) {
+				throw new IllegalStateException("the node is not running");
+			}
+			return streams;
 		}
 
 		@Override

@@ -87,7 +87,10 @@ public final class PeerConnection {
 
 	private volatile GoodbyeReason goodbyeReceived;
 
-	PeerConnection(Channel channel, Direction direction, TransportContext context) {
+	private final String path;
+
+	PeerConnection(Channel channel, Direction direction, TransportContext context, String path) {
+		this.path = path;
 		this.channel = channel;
 		this.direction = direction;
 		this.context = context;
@@ -105,6 +108,11 @@ public final class PeerConnection {
 
 	public Direction direction() {
 		return this.direction;
+	}
+
+	/** What carries the connection: {@link StreamSessions#DIRECT}, or a relay such as {@code "turn"}. */
+	public String path() {
+		return this.path;
 	}
 
 	public boolean isActive() {
@@ -371,7 +379,9 @@ public final class PeerConnection {
 	/** The peer's address as something to dial later: its IP with the listen port it announced, or {@code null}. */
 	public InetSocketAddress dialableAddress() {
 		Hello remote = this.remoteHello;
-		if (remote == null || remote.listenPort() == 0 || !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
+		// Through a relay the remote address is the relay's, not the peer's: nothing to dial directly.
+		if (remote == null || remote.listenPort() == 0 || !StreamSessions.DIRECT.equals(this.path)
+				|| !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
 			return null;
 		}
 		return new InetSocketAddress(a.getAddress(), remote.listenPort());
@@ -384,7 +394,7 @@ public final class PeerConnection {
 				(this.channel.remoteAddress() instanceof InetSocketAddress a) ? a : null,
 				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.connectedSince,
 				this.bytesIn.sum(), this.bytesOut.sum(), this.messagesIn.sum(), this.messagesOut.sum(),
-				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null);
+				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null, this.path);
 	}
 
 	@Override
