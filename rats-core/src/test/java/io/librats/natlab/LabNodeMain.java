@@ -31,7 +31,7 @@ import io.librats.transport.PeerInfo;
  * <li>{@code relayed} → {@code RELAYED <ip>:<port>}, or {@code RELAYED none} while there is no TURN TCP allocation</li>
  * <li>{@code connect <host> <port> <strategy>} → {@code CONNECTED <peerId> <strategy>} or {@code CONNECT-FAILED}</li>
  * <li>{@code send <peerId> <text>} → {@code SENT <peerId>}; the other side prints {@code RECEIVED <peerId> <text>}</li>
- * <li>{@code peers} → {@code PEER <peerId> path=<path> encrypted=<bool> address=<addr>} per peer, then
+ * <li>{@code peers} → {@code PEER <peerId> path=<path> encrypted=<bool> address=<addr> rtt=<rtt>} per peer, then
  * {@code PEERS <count>}</li>
  * <li>{@code stop} → {@code STOPPED}; the end of input stops the node too</li>
  * </ul>
@@ -132,7 +132,7 @@ public final class LabNodeMain {
 				List<PeerInfo> peers = this.node.peers();
 				for (PeerInfo peer : peers) {
 					say("PEER " + peer.peerId() + " path=" + peer.path() + " encrypted=" + peer.encrypted()
-							+ " address=" + format(peer.address()));
+							+ " address=" + format(peer.address()) + " rtt=" + peer.rtt());
 				}
 				say("PEERS " + peers.size());
 			}

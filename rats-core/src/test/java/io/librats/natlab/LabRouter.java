@@ -1,5 +1,7 @@
 package io.librats.natlab;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,10 +69,9 @@ public final class LabRouter implements AutoCloseable {
 	}
 
 	private void masquerade(String... options) {
-		String[] rule = { "-t", "nat", "-A", "POSTROUTING", "-o", WAN, "-j", "MASQUERADE" };
-		String[] full = java.util.Arrays.copyOf(rule, rule.length + options.length);
-		System.arraycopy(options, 0, full, rule.length, options.length);
-		iptables(full);
+		List<String> rule = new ArrayList<>(List.of("-t", "nat", "-A", "POSTROUTING", "-o", WAN, "-j", "MASQUERADE"));
+		rule.addAll(List.of(options));
+		iptables(rule.toArray(String[]::new));
 	}
 
 	/**
@@ -108,11 +109,9 @@ public final class LabRouter implements AutoCloseable {
 	}
 
 	private void iptables(String... args) {
-		String[] command = new String[args.length + 2];
-		command[0] = "iptables";
-		command[1] = "-w";
-		System.arraycopy(args, 0, command, 2, args.length);
-		this.netns.exec(command);
+		List<String> command = new ArrayList<>(List.of("iptables", "-w"));
+		command.addAll(List.of(args));
+		this.netns.exec(command.toArray(String[]::new));
 	}
 
 	@Override
