@@ -58,6 +58,8 @@ public final class StunClient implements AutoCloseable {
 
 	private volatile BiConsumer<ChannelData, InetSocketAddress> channelDataListener = (data, from) -> { };
 
+	private volatile BiConsumer<StunMessage, InetSocketAddress> requestListener;
+
 	private StunClient(boolean datagram, StunTimers timers, RatsMetrics metrics) {
 		this.datagram = datagram;
 		this.timers = timers;
@@ -127,6 +129,19 @@ public final class StunClient implements AutoCloseable {
 	/** Receives ChannelData arriving on this socket, on its event loop. */
 	public void onChannelData(BiConsumer<ChannelData, InetSocketAddress> listener) {
 		this.channelDataListener = listener;
+	}
+
+	/**
+	 * Receives requests arriving on this socket (RFC 5780 hairpinning test); without a listener they are counted as
+	 * unmatched and dropped. This client never answers requests.
+	 */
+	public void onRequest(BiConsumer<StunMessage, InetSocketAddress> listener) {
+		this.requestListener = listener;
+	}
+
+	/** The event loop of this socket, for timers that belong to it. */
+	public io.netty.channel.EventLoop eventLoop() {
+		return this.channel.eventLoop();
 	}
 
 	public InetSocketAddress localAddress() {
@@ -242,7 +257,15 @@ public final class StunClient implements AutoCloseable {
 				transaction.succeed(new StunResponse(message, source, localAddress()));
 			}
 			case INDICATION -> this.indicationListener.accept(message, source);
-			case REQUEST -> this.metrics.increment(StunMetrics.UNMATCHED);
+			case REQUEST -> {
+				BiConsumer<StunMessage, InetSocketAddress> listener = this.requestListener;
+				if (listener != null) {
+					listener.accept(message, source);
+				}
+				else {
+					this.metrics.increment(StunMetrics.UNMATCHED);
+				}
+			}
 		}
 	}
 

@@ -117,13 +117,12 @@ public final class CoturnServer implements AutoCloseable {
 
 	private void launch() throws IOException {
 		List<String> command = new ArrayList<>(this.builder.commandPrefix);
-		command.addAll(List.of("turnserver", "-n", "--no-cli", "--no-tls", "--no-dtls", "--lt-cred-mech",
+		command.addAll(List.of("turnserver", "-n", "-v", "--no-cli", "--no-tls", "--no-dtls", "--lt-cred-mech",
 				"--fingerprint", "--realm", REALM, "--user", USER + ":" + PASSWORD, "--listening-port",
 				String.valueOf(this.port), "--alt-listening-port", String.valueOf(this.port + 1), "--userdb",
 				this.directory.resolve("turndb").toString(), "--pidfile", this.directory.resolve("turn.pid").toString(),
 				"--log-file", this.directory.resolve("turn.log").toString(), "--simple-log", "--no-stdout-log",
-				"--max-allocate-lifetime", String.valueOf(this.builder.maxAllocateLifetime.toSeconds()),
-				"--no-multicast-peers"));
+				"--max-allocate-lifetime=" + this.builder.maxAllocateLifetime.toSeconds(), "--no-multicast-peers"));
 		for (String ip : this.builder.listeningIps) {
 			command.add("--listening-ip");
 			command.add(ip);
@@ -135,11 +134,12 @@ public final class CoturnServer implements AutoCloseable {
 			command.add("--stale-nonce=" + this.builder.staleNonce.toSeconds());
 		}
 		if (this.builder.permissionLifetime != null) {
-			command.addAll(List.of("--permission-lifetime", String.valueOf(this.builder.permissionLifetime.toSeconds())));
+			command.add("--permission-lifetime=" + this.builder.permissionLifetime.toSeconds());
 		}
 		if (this.builder.channelLifetime != null) {
-			command.addAll(List.of("--channel-lifetime", String.valueOf(this.builder.channelLifetime.toSeconds())));
+			command.add("--channel-lifetime=" + this.builder.channelLifetime.toSeconds());
 		}
+		// coturn takes "--option=value" for options with optional values; "--option value" is refused at start-up.
 		command.addAll(this.builder.extraArguments);
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve("turn.out").toFile())
