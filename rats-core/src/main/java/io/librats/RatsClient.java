@@ -721,6 +721,26 @@ public final class RatsClient implements AutoCloseable {
 	// --- NAT traversal ----------------------------------------------------------------------------------------
 
 	/**
+	 * Attaches the {@code "nat"} subsystem with {@code config} (see {@link NatTraversal}): on a running node it
+	 * starts now, otherwise with the node. A node whose own configuration names STUN or TURN servers attaches it by
+	 * itself at start.
+	 * @throws IllegalStateException if NAT traversal is already attached
+	 */
+	public void startNatTraversal(io.librats.config.NatTraversalConfig config) {
+		attach(new NatTraversal(config));
+	}
+
+	/** {@link #startNatTraversal(io.librats.config.NatTraversalConfig)} with this node's {@code natTraversal} config. */
+	public void startNatTraversal() {
+		startNatTraversal(this.config.natTraversal());
+	}
+
+	/** Stops NAT traversal (deallocating the TURN relay); returns false if it was not attached. */
+	public boolean stopNatTraversal() {
+		return detach(NatTraversal.NAME);
+	}
+
+	/**
 	 * Learns this node's public address from the configured STUN (or TURN) servers, and never dials itself through it
 	 * afterwards (librats' {@code discover_and_ignore_public_ip}). Fails with {@link IllegalStateException} when the
 	 * {@code "nat"} subsystem is not running (no STUN or TURN server configured and none attached).

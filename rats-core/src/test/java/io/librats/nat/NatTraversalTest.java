@@ -131,4 +131,16 @@ class NatTraversalTest {
 			.contains("TURN_RELAY needs the nat subsystem");
 	}
 
+	@Test
+	void startsAndStopsOnARunningNode() throws Exception {
+		RatsClient node = this.nodes.start();
+		node.startNatTraversal(fast(List.of(coturn.stunServer())).build());
+		assertThat(node.detectNatType().get(10, TimeUnit.SECONDS)).isEqualTo(NatType.OPEN_INTERNET);
+		assertThat(node.stopNatTraversal()).isTrue();
+		assertThat(node.natService()).isEmpty();
+		assertThat(node.stopNatTraversal()).isFalse();
+		assertThatThrownBy(() -> node.detectNatType().get(5, TimeUnit.SECONDS))
+			.hasCauseInstanceOf(IllegalStateException.class);
+	}
+
 }
