@@ -25,6 +25,11 @@ import io.librats.dht.DhtConfig;
 import io.librats.dht.DhtDiscovery;
 import io.librats.dht.DhtService;
 import io.librats.dht.DhtStats;
+import io.librats.mdns.MdnsConfig;
+import io.librats.mdns.MdnsDiscovery;
+import io.librats.mdns.MdnsService;
+import io.librats.mdns.MdnsServiceInfo;
+import io.librats.mdns.MdnsStats;
 import io.librats.identity.IdentityStore;
 import io.librats.identity.NodeIdentity;
 import io.librats.message.BinaryHandler;
@@ -514,8 +519,14 @@ public final class RatsClient implements AutoCloseable {
 		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
 	}
 
+	/** Handles binary messages on the handler pool. */
 	public void onBinary(BinaryHandler handler) {
 		this.messages.onBinary(handler, Delivery.EXECUTOR);
+	}
+
+	/** Handles binary messages where {@code delivery} says. */
+	public void onBinary(BinaryHandler handler, Delivery delivery) {
+		this.messages.onBinary(handler, delivery);
 	}
 
 	public void offBinary(BinaryHandler handler) {
@@ -668,6 +679,45 @@ public final class RatsClient implements AutoCloseable {
 		return result;
 	}
 
+	// --- mDNS local discovery (librats' start_mdns_discovery, stop_mdns_discovery, get_mdns_services) --------------
+
+	/**
+	 * Advertises this node on the local link with mDNS/DNS-SD and dials the rats peers found there (see
+	 * {@link MdnsDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if mDNS discovery is already attached
+	 */
+	public void startMdnsDiscovery(MdnsConfig config) {
+		attach(new MdnsDiscovery(config));
+	}
+
+	/**
+	 * {@link #startMdnsDiscovery(MdnsConfig)} with default settings and the DNS-SD instance name {@code name}
+	 * ({@code null}: the host name plus a short peer-id suffix), renamed "name (2)", ... if the link already has it.
+	 */
+	public void startMdnsDiscovery(String name) {
+		startMdnsDiscovery(MdnsConfig.builder().serviceName(name).build());
+	}
+
+	/** Stops advertising (sending goodbyes) and browsing; returns false if mDNS discovery was not attached. */
+	public boolean stopMdnsDiscovery() {
+		return detach(MdnsDiscovery.NAME);
+	}
+
+	/** Whether mDNS discovery is running for this node now. */
+	public boolean isMdnsRunning() {
+		return services().find(MdnsService.class).isPresent();
+	}
+
+	/** The rats services mDNS currently sees on the local link; empty when mDNS discovery is not running. */
+	public List<MdnsServiceInfo> discoveredServices() {
+		return services().find(MdnsService.class).map(MdnsService::discoveredServices).orElse(List.of());
+	}
+
+	/** State and counts of the running mDNS discovery, if any. */
+	public Optional<MdnsStats> mdnsStats() {
+		return services().find(MdnsService.class).map(MdnsService::stats);
+	}
+
 	// --- NAT traversal ----------------------------------------------------------------------------------------
 
 	/**
@@ -720,8 +770,9 @@ public final class RatsClient implements AutoCloseable {
 	}
 
 	/**
-	 * Hears a peer's socket buffer cross its high-water mark and drain below the low one. {@link #isWritable}
-	 * additionally accounts for frames still queued before the socket.
+	 * Hears every change of {@link #isWritable}: false when the peer's socket buffer or the frames queued before it
+	 * cross the high-water mark, true once both are under the low one. Changes arrive once each and in order, so a
+	 * sender can stop on {@code false} and resume on the callback.
 	 */
 	public void onWritabilityChanged(WritabilityListener listener) {
 		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));

@@ -7,6 +7,8 @@ import io.librats.config.PeerAddress;
 import io.librats.config.RatsConfig;
 import io.librats.config.TurnServer;
 import io.librats.dht.DhtConfig;
+import io.librats.mdns.MdnsConfig;
+import org.springframework.util.StringUtils;
 
 /** Maps validated {@link RatsProperties} to the core's immutable configuration objects. */
 final class RatsConfigFactory {
@@ -46,6 +48,19 @@ final class RatsConfigFactory {
 			builder.handlerThreads(p.getHandlerThreads());
 		}
 		return builder.build();
+	}
+
+	static MdnsConfig mdnsConfig(RatsProperties.Mdns mdns) {
+		return MdnsConfig.builder()
+			.serviceName(StringUtils.hasText(mdns.getServiceName()) ? mdns.getServiceName() : null)
+			.interfaces(mdns.getInterfaces())
+			.namespace(StringUtils.hasText(mdns.getNamespace()) ? mdns.getNamespace() : null)
+			.ipv4(mdns.isIpv4())
+			.ipv6(mdns.isIpv6())
+			.queryInterval(mdns.getQueryInterval())
+			.maxQueryInterval(mdns.getMaxQueryInterval())
+			.interfacePollInterval(mdns.getInterfacePollInterval())
+			.build();
 	}
 
 	static DhtConfig dhtConfig(RatsProperties.Dht dht) {

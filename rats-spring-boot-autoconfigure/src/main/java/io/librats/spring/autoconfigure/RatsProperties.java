@@ -216,11 +216,32 @@ public class RatsProperties implements InitializingBean {
 		/** Whether to announce and browse for rats nodes with mDNS. Off by default: nothing multicasts. */
 		private boolean enabled = false;
 
-		/** Instance name this node announces. Empty uses the peer id. */
+		/**
+		 * DNS-SD instance name this node announces (1..63 bytes of UTF-8; dots and spaces allowed). Empty uses the
+		 * host name plus the first 6 hex digits of the peer id. Renamed "name (2)", ... if the link already has it.
+		 */
 		private String serviceName;
 
-		/** Network interfaces to use, by name. Empty uses every multicast-capable interface. */
+		/** Network interfaces to use, by name. Empty uses every interface that is up, multicast-capable and not loopback. */
 		private List<String> interfaces = new ArrayList<>();
+
+		/** Application namespace announced in TXT "ns"; only nodes with the same one are dialed. Empty uses rats.protocol-id. */
+		private String namespace;
+
+		/** Whether to run mDNS over IPv4 (224.0.0.251). */
+		private boolean ipv4 = true;
+
+		/** Whether to run mDNS over IPv6 (ff02::fb). */
+		private boolean ipv6 = true;
+
+		/** First interval of continuous querying, doubled after each query (RFC 6762 section 5.2). */
+		private Duration queryInterval = Duration.ofSeconds(1);
+
+		/** Longest interval between queries. */
+		private Duration maxQueryInterval = Duration.ofMinutes(60);
+
+		/** How often network interfaces and their addresses are checked for changes. */
+		private Duration interfacePollInterval = Duration.ofSeconds(5);
 
 		public boolean isEnabled() { return this.enabled; }
 		public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -228,6 +249,18 @@ public class RatsProperties implements InitializingBean {
 		public void setServiceName(String serviceName) { this.serviceName = serviceName; }
 		public List<String> getInterfaces() { return this.interfaces; }
 		public void setInterfaces(List<String> interfaces) { this.interfaces = interfaces; }
+		public String getNamespace() { return this.namespace; }
+		public void setNamespace(String namespace) { this.namespace = namespace; }
+		public boolean isIpv4() { return this.ipv4; }
+		public void setIpv4(boolean ipv4) { this.ipv4 = ipv4; }
+		public boolean isIpv6() { return this.ipv6; }
+		public void setIpv6(boolean ipv6) { this.ipv6 = ipv6; }
+		public Duration getQueryInterval() { return this.queryInterval; }
+		public void setQueryInterval(Duration value) { this.queryInterval = value; }
+		public Duration getMaxQueryInterval() { return this.maxQueryInterval; }
+		public void setMaxQueryInterval(Duration value) { this.maxQueryInterval = value; }
+		public Duration getInterfacePollInterval() { return this.interfacePollInterval; }
+		public void setInterfacePollInterval(Duration value) { this.interfacePollInterval = value; }
 
 	}
 

@@ -42,6 +42,10 @@ final class RatsPropertiesValidator {
 			throw invalid("rats.max-message-size", p.getMaxMessageSize(), "must be between 1KB and 1GB");
 		}
 		atLeast("rats.handler-threads", p.getHandlerThreads(), 0);
+		RatsProperties.Mdns mdns = p.getDiscovery().getMdns();
+		positive("rats.discovery.mdns.query-interval", mdns.getQueryInterval());
+		positive("rats.discovery.mdns.max-query-interval", mdns.getMaxQueryInterval());
+		positive("rats.discovery.mdns.interface-poll-interval", mdns.getInterfacePollInterval());
 		RatsProperties.Dht dht = p.getDiscovery().getDht();
 		port("rats.discovery.dht.port", dht.getPort(), 0);
 		addresses("rats.discovery.dht.bootstrap", dht.getBootstrap());
