@@ -23,8 +23,8 @@ import io.librats.transport.PeerInfo;
 /**
  * A rats node in a lab namespace, driven line by line by a test through {@link io.librats.testsupport.netns.NetnsProcess}.
  * Arguments are {@code key=value}: {@code stun=HOST:PORT}, {@code turn=URL}, {@code user=}, {@code password=} (the
- * lab's throwaway credential), {@code rtoMillis=}, {@code behaviorTimeoutMillis=}. Prints {@code READY <peerId>
- * <port>} once listening, then answers:
+ * lab's throwaway credential), {@code timers=default} for the STUN timers of {@link NatTraversalConfig#defaults()}
+ * instead of the lab's short ones. Prints {@code READY <peerId> <port>} once listening, then answers:
  * <ul>
  * <li>{@code detect-nat} → {@code NAT <type> mapping=<m> filtering=<f> took=<ms>}</li>
  * <li>{@code public-address} → {@code PUBLIC <ip>:<port>}</li>
@@ -68,14 +68,14 @@ public final class LabNodeMain {
 	}
 
 	static NatTraversalConfig natConfig(Map<String, String> options) {
-		NatTraversalConfig.Builder nat = NatTraversalConfig.builder()
-			.enableIce(false)
-			.enableHolePunching(false)
-			.stunRto(Duration.ofMillis(Long.parseLong(options.getOrDefault("rtoMillis", "200"))))
-			.stunRequestCount(4)
-			.stunLastWaitMultiplier(4)
-			.natBehaviorTestTimeout(
-					Duration.ofMillis(Long.parseLong(options.getOrDefault("behaviorTimeoutMillis", "1000"))));
+		NatTraversalConfig.Builder nat = NatTraversalConfig.builder().enableIce(false).enableHolePunching(false);
+		if (!"default".equals(options.get("timers"))) {
+			// The lab has no loss and sub-millisecond delays: short STUN timers keep the tests in seconds.
+			nat.stunRto(Duration.ofMillis(200))
+				.stunRequestCount(4)
+				.stunLastWaitMultiplier(4)
+				.natBehaviorTestTimeout(Duration.ofSeconds(1));
+		}
 		if (options.containsKey("stun")) {
 			nat.stunServers(List.of(options.get("stun")));
 		}
