@@ -2,6 +2,7 @@ package io.librats.natlab;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import io.librats.transport.PeerInfo;
  * <li>{@code public-address} → {@code PUBLIC <ip>:<port>}</li>
  * <li>{@code relayed} → {@code RELAYED <ip>:<port>}, or {@code RELAYED none} while there is no TURN TCP allocation</li>
  * <li>{@code connect <host> <port> <strategy>} → {@code CONNECTED <peerId> <strategy>} or {@code CONNECT-FAILED}</li>
+ * <li>{@code permit <ip>} → {@code PERMITTED <ip>}: peers from that IP may connect to our relayed address</li>
  * <li>{@code send <peerId> <text>} → {@code SENT <peerId>}; the other side prints {@code RECEIVED <peerId> <text>}</li>
  * <li>{@code peers} → {@code PEER <peerId> path=<path> encrypted=<bool> address=<addr> rtt=<rtt>} per peer, then
  * {@code PEERS <count>}</li>
@@ -123,6 +125,11 @@ public final class LabNodeMain {
 						ConnectionStrategy.valueOf(target[1])));
 				say(result.success() ? "CONNECTED " + result.peerId() + " " + result.method()
 						: "CONNECT-FAILED " + result.error());
+			}
+			case "permit" -> {
+				NatService nat = this.node.natService().orElseThrow(() -> new IllegalStateException("no nat subsystem"));
+				await(nat.permitRelayedPeer(InetAddress.getByName(words[1])));
+				say("PERMITTED " + words[1]);
 			}
 			case "send" -> {
 				await(this.node.send(words[1], CHANNEL, words[2]));

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (RFC 6062) and exchange Noise-encrypted messages. The routers count every packet between the two sites (none may
  * pass) and between each site and the relay (the positive control that the counters count). coturn grants allocations
  * of {@link #LIFETIME} only, so the connection outliving several lifetimes proves the client refreshes; the node that
- * stops must deallocate, which coturn's log shows.
+ * stops must deallocate, which coturn's log shows. A node without TURN reaches a relayed address with a plain
+ * DIRECT dial, as it would any TCP listener, once the relayed node has permitted its public IP.
  */
 class TurnRelayLabTest {
 
@@ -24,10 +27,23 @@ class TurnRelayLabTest {
 
 	private static final String TO_RELAY = "lab-relay";
 
+	private static NatLab lab;
+
+	@BeforeAll
+	static void startLab() {
+		lab = NatLab.start(LIFETIME);
+	}
+
+	@AfterAll
+	static void stopLab() {
+		if (lab != null) {
+			lab.close();
+		}
+	}
+
 	@Test
 	void nodesBehindSymmetricNatsTalkThroughTheRelayOnlyAndKeepTheirAllocationAlive() {
-		try (NatLab lab = NatLab.start(LIFETIME); LabSite a = lab.site(NatKind.SYMMETRIC);
-				LabSite b = lab.site(NatKind.SYMMETRIC)) {
+		try (LabSite a = lab.site(NatKind.SYMMETRIC); LabSite b = lab.site(NatKind.SYMMETRIC)) {
 			countTraffic(a, b);
 			countTraffic(b, a);
 			try (LabNode alice = LabNode.start("alice", a, lab, true);
@@ -88,6 +104,28 @@ class TurnRelayLabTest {
 					.atMost(LabNode.WAIT)
 					.pollInterval(Duration.ofMillis(500))
 					.until(() -> alice.request("peers", "PEERS (\\d+)").group(1).equals("0"));
+			}
+		}
+	}
+
+	@Test
+	void aNodeWithoutTurnDialsTheRelayedAddressLikeAnyTcpPeerOncePermitted() {
+		try (LabSite c = lab.site(NatKind.PORT_RESTRICTED_CONE); LabSite d = lab.site(NatKind.SYMMETRIC)) {
+			countTraffic(c, d);
+			try (LabNode carol = LabNode.start("carol", c, lab, false);
+					LabNode dave = LabNode.start("dave", d, lab, true)) {
+				String[] relayed = dave.relayedAddress().split(":");
+				String dial = "connect " + relayed[0] + " " + relayed[1] + " DIRECT";
+				// RFC 8656 section 9: the TURN server lets in only peers whose IP holds a permission.
+				carol.request(dial, "CONNECT-FAILED .*");
+				dave.request("permit " + c.publicAddress(), "PERMITTED .*");
+				carol.request(dial, "CONNECTED " + dave.peerId() + " DIRECT");
+				assertPeerOverTurn(dave, carol.peerId());
+				carol.request("send " + dave.peerId() + " hello-dave", "SENT \\S+");
+				dave.awaitReceived(carol.peerId(), "hello-dave");
+				dave.request("send " + carol.peerId() + " hello-carol", "SENT \\S+");
+				carol.awaitReceived(dave.peerId(), "hello-carol");
+				assertThat(c.edgeRouter().packets(SITE_TO_SITE)).as("packets between carol's and dave's sites").isZero();
 			}
 		}
 	}
