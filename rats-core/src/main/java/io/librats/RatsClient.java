@@ -1,6 +1,7 @@
 package io.librats;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,26 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.librats.config.PeerAddress;
 import io.librats.config.RatsConfig;
+import io.librats.dht.DhtConfig;
+import io.librats.dht.DhtDiscovery;
+import io.librats.dht.DhtService;
+import io.librats.dht.DhtStats;
+import io.librats.mdns.MdnsConfig;
+import io.librats.mdns.MdnsDiscovery;
+import io.librats.mdns.MdnsService;
+import io.librats.mdns.MdnsServiceInfo;
+import io.librats.mdns.MdnsStats;
 import io.librats.identity.IdentityStore;
 import io.librats.identity.NodeIdentity;
 import io.librats.message.BinaryHandler;
 import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
+import io.librats.message.MessageTrafficListener;
 import io.librats.metrics.RatsMetrics;
 import io.librats.nat.NatService;
 import io.librats.nat.NatTraversal;
@@ -88,6 +100,11 @@ public final class RatsClient implements AutoCloseable {
 
 	private final SubsystemHost subsystems = new SubsystemHost();
 
+	private final ConnectionAttemptLog attemptLog = new ConnectionAttemptLog();
+
+	/** How each peer we reached by {@code connectToPeer} was reached; peers without an entry came in directly. */
+	private StateDirectoryLock stateLock;
+
 	private final Object lifecycle = new Object();
 
 	private volatile Transport transport;
@@ -142,11 +159,13 @@ public final class RatsClient implements AutoCloseable {
 			if (this.transport != null) {
 				return;
 			}
+			lockStateDirectory();
 			try {
 				this.knownPeers.load();
 			}
 			catch (IOException ex) {
-				throw new RatsException(ex.getMessage(), ex);
+				releaseStateDirectory();
+				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
 			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
@@ -163,6 +182,7 @@ public final class RatsClient implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				shutdownExecutors();
+				releaseStateDirectory();
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
@@ -188,9 +208,9 @@ public final class RatsClient implements AutoCloseable {
 			try {
 				this.subsystems.start(this);
 			}
-			catch (Exception ex) {
+			catch (RatsException ex) {
 				stop();
-				throw (ex instanceof RatsException rats) ? rats : new RatsException(ex.getMessage(), ex);
+				throw ex;
 			}
 		}
 	}
@@ -208,7 +228,26 @@ public final class RatsClient implements AutoCloseable {
 			transport.stop();
 			saveKnownPeers();
 			shutdownExecutors();
+			releaseStateDirectory();
 			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void lockStateDirectory() {
+		if (this.config.stateDir() != null) {
+			try {
+				this.stateLock = StateDirectoryLock.acquire(this.config.stateDir());
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void releaseStateDirectory() {
+		if (this.stateLock != null) {
+			this.stateLock.close();
+			this.stateLock = null;
 		}
 	}
 
@@ -279,6 +318,21 @@ public final class RatsClient implements AutoCloseable {
 		return (transport != null) ? transport.peerCount() : 0;
 	}
 
+	/**
+	 * How a connected peer is reached, in either direction: {@link ConnectionStrategy#TURN_RELAY} when the
+	 * connection runs through a TURN relay, {@link ConnectionStrategy#DIRECT} otherwise. Empty when the peer is not
+	 * connected.
+	 */
+	public Optional<ConnectionStrategy> connectionMethod(String peerId) {
+		return peer(peerId).map((info) -> "turn".equals(info.path()) ? ConnectionStrategy.TURN_RELAY
+				: ConnectionStrategy.DIRECT);
+	}
+
+	/** The last {@value ConnectionAttemptLog#CAPACITY} connection attempts, oldest first, with when they ended. */
+	public List<ConnectionAttemptLog.Entry> recentConnectionAttempts() {
+		return this.attemptLog.entries();
+	}
+
 	public boolean isConnected(String peerId) {
 		return connection(peerId) != null;
 	}
@@ -324,6 +378,7 @@ public final class RatsClient implements AutoCloseable {
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
+			this.attemptLog.add(attempt);
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
@@ -456,8 +511,22 @@ public final class RatsClient implements AutoCloseable {
 		this.messages.off(type, handler);
 	}
 
+	/**
+	 * Hears every message sent and received, with types folded as {@link MessageTrafficListener} says; for metrics.
+	 * Runs on I/O threads and must not block.
+	 */
+	public void onMessageTraffic(MessageTrafficListener listener) {
+		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/** Handles binary messages on the handler pool. */
 	public void onBinary(BinaryHandler handler) {
 		this.messages.onBinary(handler, Delivery.EXECUTOR);
+	}
+
+	/** Handles binary messages where {@code delivery} says. */
+	public void onBinary(BinaryHandler handler, Delivery delivery) {
+		this.messages.onBinary(handler, delivery);
 	}
 
 	public void offBinary(BinaryHandler handler) {
@@ -499,15 +568,23 @@ public final class RatsClient implements AutoCloseable {
 	// --- subsystems -------------------------------------------------------------------------------------------
 
 	/**
-	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Must happen before {@link #start()}; the
-	 * subsystem starts after the transport listens and stops before it closes.
+	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Attached before {@link #start()}, it starts
+	 * once the transport listens; attached to a running node, it starts now, and a failure to start detaches it
+	 * again and throws. It stops before the transport closes, or on {@link #detach(String)}.
+	 * @throws IllegalStateException if a subsystem of the same name is attached
+	 * @throws RatsException if the node is running and the subsystem fails to start
 	 */
 	public void attach(RatsSubsystem subsystem) {
+		Objects.requireNonNull(subsystem, "subsystem");
 		synchronized (this.lifecycle) {
-			if (this.transport != null) {
-				throw new IllegalStateException("attach subsystems before start()");
-			}
-			this.subsystems.attach(Objects.requireNonNull(subsystem, "subsystem"));
+			this.subsystems.attach(subsystem);
+		}
+	}
+
+	/** Stops and removes the subsystem of that name; returns false if none was attached. */
+	public boolean detach(String name) {
+		synchronized (this.lifecycle) {
+			return this.subsystems.detach(name);
 		}
 	}
 
@@ -525,6 +602,122 @@ public final class RatsClient implements AutoCloseable {
 		this.subsystems.onPeerDiscovered(Objects.requireNonNull(listener, "listener"));
 	}
 
+	// --- DHT discovery (librats' start_dht_discovery, find_peers_by_hash, announce_for_hash) ----------------------
+
+	/**
+	 * Joins the mainline DHT with {@code config} and discovers rats peers through it (see
+	 * {@link DhtDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if DHT discovery is already attached
+	 */
+	public void startDhtDiscovery(DhtConfig config) {
+		attach(new DhtDiscovery(config));
+	}
+
+	/**
+	 * Joins the DHT with default settings: an ephemeral UDP port and no bootstrap routers, so it only learns nodes
+	 * from its saved state and from nodes that contact it. Give bootstrap nodes with {@link #startDhtDiscovery(DhtConfig)}.
+	 */
+	public void startDhtDiscovery() {
+		startDhtDiscovery(DhtConfig.defaults());
+	}
+
+	/** Leaves the DHT; returns false if DHT discovery was not attached. */
+	public boolean stopDhtDiscovery() {
+		return detach(DhtDiscovery.NAME);
+	}
+
+	/** Whether a DHT node is running for this node now. */
+	public boolean isDhtRunning() {
+		return services().find(DhtService.class).isPresent();
+	}
+
+	/**
+	 * Looks up the peers announced under a 20-byte infohash. Completes on the handler pool, so continuations may
+	 * block; fails with {@link IllegalStateException} when the DHT is not running.
+	 */
+	public CompletableFuture<List<InetSocketAddress>> findPeers(byte[] infohash) {
+		return withDht((dht) -> dht.findPeers(infohash));
+	}
+
+	/**
+	 * Announces {@code port} (0: our UDP source port, {@code implied_port}) under a 20-byte infohash. Completes
+	 * with the number of DHT nodes that accepted, on the handler pool; fails with {@link IllegalStateException} when
+	 * the DHT is not running.
+	 */
+	public CompletableFuture<Integer> announce(byte[] infohash, int port) {
+		return withDht((dht) -> dht.announce(infohash, port));
+	}
+
+	/** Routing table and peer store counts of the running DHT node, if any. */
+	public Optional<DhtStats> dhtStats() {
+		return services().find(DhtService.class).map(DhtService::stats);
+	}
+
+	private <T> CompletableFuture<T> withDht(Function<DhtService, CompletableFuture<T>> call) {
+		return callService(DhtService.class, call, "DHT discovery is not running: call startDhtDiscovery() first");
+	}
+
+	/**
+	 * Calls a subsystem's service and completes on the handler pool, so that callers' continuations may block
+	 * whatever thread the subsystem completes on; fails with {@link IllegalStateException} when it is not running.
+	 */
+	private <S, T> CompletableFuture<T> callService(Class<S> type, Function<S, CompletableFuture<T>> call,
+			String notRunning) {
+		Optional<S> service = services().find(type);
+		if (service.isEmpty()) {
+			return CompletableFuture.failedFuture(new IllegalStateException(notRunning));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		call.apply(service.get()).whenComplete((value, ex) -> runOn(this.handlerExecutor, () -> {
+			if (ex != null) {
+				result.completeExceptionally(ex);
+			}
+			else {
+				result.complete(value);
+			}
+		}));
+		return result;
+	}
+
+	// --- mDNS local discovery (librats' start_mdns_discovery, stop_mdns_discovery, get_mdns_services) --------------
+
+	/**
+	 * Advertises this node on the local link with mDNS/DNS-SD and dials the rats peers found there (see
+	 * {@link MdnsDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if mDNS discovery is already attached
+	 */
+	public void startMdnsDiscovery(MdnsConfig config) {
+		attach(new MdnsDiscovery(config));
+	}
+
+	/**
+	 * {@link #startMdnsDiscovery(MdnsConfig)} with default settings and the DNS-SD instance name {@code name}
+	 * ({@code null}: the host name plus a short peer-id suffix), renamed "name (2)", ... if the link already has it.
+	 */
+	public void startMdnsDiscovery(String name) {
+		startMdnsDiscovery(MdnsConfig.builder().serviceName(name).build());
+	}
+
+	/** Stops advertising (sending goodbyes) and browsing; returns false if mDNS discovery was not attached. */
+	public boolean stopMdnsDiscovery() {
+		return detach(MdnsDiscovery.NAME);
+	}
+
+	/** Whether mDNS discovery is running for this node now. */
+	public boolean isMdnsRunning() {
+		return services().find(MdnsService.class).isPresent();
+	}
+
+	/** The rats services mDNS currently sees on the local link; empty when mDNS discovery is not running. */
+	public List<MdnsServiceInfo> discoveredServices() {
+		return services().find(MdnsService.class).map(MdnsService::discoveredServices).orElse(List.of());
+	}
+
+	/** State and counts of the running mDNS discovery, if any. */
+	public Optional<MdnsStats> mdnsStats() {
+		return services().find(MdnsService.class).map(MdnsService::stats);
+	}
+
 	// --- NAT traversal ----------------------------------------------------------------------------------------
 
 	/**
@@ -532,7 +725,7 @@ public final class RatsClient implements AutoCloseable {
 	 * afterwards (librats' {@code discover_and_ignore_public_ip}). Fails with {@link IllegalStateException} when the
 	 * {@code "nat"} subsystem is not running (no STUN or TURN server configured and none attached).
 	 */
-	public CompletableFuture<java.net.InetSocketAddress> discoverPublicAddress() {
+	public CompletableFuture<InetSocketAddress> discoverPublicAddress() {
 		return withNat(NatService::discoverPublicAddress);
 	}
 
@@ -551,9 +744,9 @@ public final class RatsClient implements AutoCloseable {
 		return services().find(NatService.class);
 	}
 
-	private <T> CompletableFuture<T> withNat(java.util.function.Function<NatService, CompletableFuture<T>> call) {
-		return natService().map(call).orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(
-				"the nat subsystem is not running: configure STUN or TURN servers in NatTraversalConfig")));
+	private <T> CompletableFuture<T> withNat(Function<NatService, CompletableFuture<T>> call) {
+		return callService(NatService.class, call,
+				"the nat subsystem is not running: configure STUN or TURN servers in NatTraversalConfig");
 	}
 
 	/** The node's transport as a host of sessions over subsystem-made streams; {@code null} when not running. */
@@ -577,8 +770,9 @@ public final class RatsClient implements AutoCloseable {
 	}
 
 	/**
-	 * Hears a peer's socket buffer cross its high-water mark and drain below the low one. {@link #isWritable}
-	 * additionally accounts for frames still queued before the socket.
+	 * Hears every change of {@link #isWritable}: false when the peer's socket buffer or the frames queued before it
+	 * cross the high-water mark, true once both are under the low one. Changes arrive once each and in order, so a
+	 * sender can stop on {@code false} and resume on the callback.
 	 */
 	public void onWritabilityChanged(WritabilityListener listener) {
 		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));

@@ -8,6 +8,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 import com.sun.management.OperatingSystemMXBean;
 
@@ -109,6 +110,30 @@ final class Cpu {
 	static long jitMillis() {
 		CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
 		return (jit != null && jit.isCompilationTimeMonitoringSupported()) ? jit.getTotalCompilationTime() : 0;
+	}
+
+	/**
+	 * JIT-aware warm-up: runs {@code slice} (about a second of the work about to be measured) again and again for at
+	 * least {@code minSeconds}, then until two slices in a row pass with the JIT compilers idle, for at most
+	 * {@code maxSeconds}. On 2 cores C2 needs 10-20 s for Netty and the ciphers; measuring before it is done measures
+	 * half-compiled code. Returns a description for the report.
+	 */
+	static String warmUp(Runnable slice, double minSeconds, double maxSeconds) {
+		long start = System.nanoTime();
+		int quietSlices = 0;
+		double elapsed = 0;
+		while (elapsed < maxSeconds) {
+			Sample s0 = sample();
+			slice.run();
+			quietSlices = jitQuiet(sample().since(s0)) ? quietSlices + 1 : 0;
+			elapsed = (System.nanoTime() - start) / 1e9;
+			// Two quiet slices in a row: on a busy machine one can be a lull between compilations.
+			if (quietSlices >= 2 && elapsed >= minSeconds) {
+				break;
+			}
+		}
+		boolean quiet = quietSlices >= 2;
+		return String.format(Locale.ROOT, "%.0f s%s", elapsed, quiet ? "" : " (JIT still compiling)");
 	}
 
 	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */

@@ -116,7 +116,7 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-		this.context.peerTable().writabilityChanged(this.connection, ctx.channel().isWritable());
+		this.connection.channelWritabilityChanged();
 		super.channelWritabilityChanged(ctx);
 	}
 
