@@ -54,7 +54,9 @@ final class PacedTransfer {
 			String warm = Cpu.warmUp(() -> transfer(sender, peer, payload, count, credit, received),
 					options.warmupSeconds, options.maxWarmupSeconds);
 			Cpu.awaitQuiet();
+			Map<String, Long> threads0 = Cpu.threadTimes();
 			Transfer t = transfer(sender, peer, payload, count, credit, received);
+			Map<String, Long> threads1 = Cpu.threadTimes();
 			Cpu.Usage u = t.usage();
 			System.out.printf("%d x %d B, %d in flight, handler %-9s: %s MB/s, %s msg/s, %s CPU-s/GB, %s us CPU/msg "
 					+ "(%.3f s; warm-up %s; JVM %s cores busy, %s%% kernel, GC %.2f s, JIT %.2f s, other processes %s "
@@ -62,6 +64,11 @@ final class PacedTransfer {
 					Table.num(t.messagesPerSecond()), Table.num(t.cpuSecondsPerGigabyte()),
 					Table.num(t.cpuMicrosPerMessage()), u.wall(), warm, Table.num(u.processCores()),
 					Table.num(100 * u.kernelShare()), u.gc(), u.jit(), Table.num(u.foreignCores()));
+			System.out.println("  CPU by thread: " + Cpu.byRole(threads0, threads1, Map.of(
+					Thread.currentThread().getName(), "sending thread (spins for credit)",
+					"rats-io-" + sender.peerId().substring(0, 8), "sender I/O",
+					"rats-io-" + receiver.peerId().substring(0, 8), "receiver I/O",
+					"rats-handler-" + receiver.peerId().substring(0, 8), "receiver handler pool")));
 			return t;
 		}
 	}

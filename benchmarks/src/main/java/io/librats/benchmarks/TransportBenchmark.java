@@ -26,18 +26,7 @@ public final class TransportBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		TransportOptions options;
-		try {
-			options = TransportOptions.parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			if (!ex.getMessage().isEmpty()) {
-				System.err.println(ex.getMessage());
-			}
-			System.err.println(TransportOptions.usage());
-			System.exit(2);
-			return;
-		}
+		TransportOptions options = Options.parseOrExit(args, TransportOptions::parse, TransportOptions.usage());
 		long started = System.nanoTime();
 		String loadAtStart = Env.loadAverage();
 		System.out.println("rats transport benchmark (upstream librats bench_transport's experiments), "

@@ -35,29 +35,17 @@ final class TransportOptions {
 	static TransportOptions parse(String[] args) {
 		TransportOptions o = new TransportOptions();
 		Cpu.quietWaitSeconds = 2;
-		for (String arg : args) {
-			if (arg.startsWith("--")) {
-				int eq = arg.indexOf('=');
-				String key = (eq < 0) ? arg.substring(2) : arg.substring(2, eq);
-				String value = (eq < 0) ? "" : arg.substring(eq + 1);
-				switch (key) {
-					case "upstream" -> o.upstream = Path.of(value).toAbsolutePath();
-					case "repeat" -> o.repeat = positive(key, Integer.parseInt(value));
-					case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
-					case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
-					case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
-					case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
-					case "help" -> throw new IllegalArgumentException("");
-					default -> throw new IllegalArgumentException("unknown option " + arg);
-				}
+		Options.parseArgs(args, (key, value) -> {
+			switch (key) {
+				case "upstream" -> o.upstream = Path.of(value).toAbsolutePath();
+				case "repeat" -> o.repeat = positive(key, Integer.parseInt(value));
+				case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
+				case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
+				case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
+				case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
+				default -> throw new IllegalArgumentException("unknown option --" + key);
 			}
-			else if (EXPERIMENTS.contains(arg)) {
-				o.experiments.add(arg);
-			}
-			else {
-				throw new IllegalArgumentException("unknown experiment '" + arg + "'");
-			}
-		}
+		}, (word) -> o.experiments.addAll(word.equals("all") ? EXPERIMENTS : List.of(word)), EXPERIMENTS);
 		if (o.experiments.isEmpty()) {
 			o.experiments.addAll(EXPERIMENTS);
 		}

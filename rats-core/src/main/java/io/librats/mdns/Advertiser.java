@@ -11,11 +11,9 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import io.librats.metrics.RatsMetrics;
 
 /**
  * The responder half of mDNS for our one DNS-SD service (RFC 6762 sections 6 to 10): probes for the instance and
@@ -49,15 +47,7 @@ final class Advertiser {
 	/** RFC 6762 section 6.7: TTL cap in answers to legacy unicast queries. */
 	private static final long LEGACY_TTL = 10;
 
-	private final MdnsConfig config;
-
-	private final MdnsScheduler scheduler;
-
-	private final MdnsOutput output;
-
-	private final Random random;
-
-	private final RatsMetrics metrics;
+	private final MdnsEnvironment env;
 
 	private final DnsName serviceType;
 
@@ -98,14 +88,9 @@ final class Advertiser {
 	/**
 	 * @param nameListener told the instance name each time probing settles on one (the first time and after a rename)
 	 */
-	Advertiser(MdnsConfig config, MdnsScheduler scheduler, MdnsOutput output, Random random, RatsMetrics metrics,
-			DnsName serviceType, String instance, String host, int port, List<String> txt,
+	Advertiser(MdnsEnvironment env, DnsName serviceType, String instance, String host, int port, List<String> txt,
 			Consumer<String> nameListener) {
-		this.config = config;
-		this.scheduler = scheduler;
-		this.output = output;
-		this.random = random;
-		this.metrics = metrics;
+		this.env = env;
 		this.serviceType = serviceType;
 		this.baseInstance = instance;
 		this.baseHost = host;
@@ -139,18 +124,18 @@ final class Advertiser {
 	void start() {
 		this.state = State.PROBING;
 		this.probesSent = 0;
-		reschedule(this::probe, this.random.nextInt(250));
+		reschedule(this::probe, this.env.random().nextInt(250));
 	}
 
 	/** Sends goodbyes if we had announced, and stops every timer. */
 	void stop() {
 		if (this.state == State.ANNOUNCING || this.state == State.ANNOUNCED) {
-			for (MdnsInterface iface : this.output.interfaces()) {
+			for (MdnsInterface iface : this.env.output().interfaces()) {
 				List<MdnsRecord> goodbyes = new ArrayList<>();
 				records(iface).forEach((record) -> goodbyes.add(record.withTtl(0)));
-				this.output.multicast(iface, MdnsMessage.response(goodbyes, List.of()));
+				this.env.output().multicast(iface, MdnsMessage.response(goodbyes, List.of()));
 			}
-			this.metrics.increment(MdnsMetrics.GOODBYES_SENT);
+			this.env.metrics().increment(MdnsMetrics.GOODBYES_SENT);
 		}
 		this.state = State.STOPPED;
 		cancelTimer();
@@ -166,7 +151,7 @@ final class Advertiser {
 		if (this.state == State.STOPPED || this.state == State.IDLE) {
 			return;
 		}
-		for (MdnsInterface iface : this.output.interfaces()) {
+		for (MdnsInterface iface : this.env.output().interfaces()) {
 			List<MdnsRecord> old = before.get(iface.name());
 			if (old == null) {
 				continue;
@@ -179,7 +164,7 @@ final class Advertiser {
 				}
 			}
 			if (!gone.isEmpty()) {
-				this.output.multicast(iface, MdnsMessage.response(gone, List.of()));
+				this.env.output().multicast(iface, MdnsMessage.response(gone, List.of()));
 			}
 		}
 		start();
@@ -187,15 +172,15 @@ final class Advertiser {
 
 	/** Our records as announced on {@code iface}: PTR, SRV, TXT and the interface's addresses. */
 	List<MdnsRecord> records(MdnsInterface iface) {
-		long serviceTtl = this.config.serviceTtl().toSeconds();
-		long hostTtl = this.config.hostTtl().toSeconds();
+		long serviceTtl = this.env.config().serviceTtl().toSeconds();
+		long hostTtl = this.env.config().hostTtl().toSeconds();
 		List<MdnsRecord> records = new ArrayList<>();
 		records.add(MdnsRecord.ptr(this.serviceType, this.instanceName, serviceTtl));
 		records.add(MdnsRecord.srv(this.instanceName, this.port, this.hostName, hostTtl));
 		records.add(MdnsRecord.txt(this.instanceName, this.txt, serviceTtl));
 		for (MdnsInterface.Address address : iface.addresses()) {
 			boolean v4 = address.address() instanceof Inet4Address;
-			if (v4 ? this.config.ipv4() : this.config.ipv6()) {
+			if (v4 ? this.env.config().ipv4() : this.env.config().ipv6()) {
 				records.add(MdnsRecord.address(this.hostName, address.address(), hostTtl));
 			}
 		}
@@ -207,7 +192,7 @@ final class Advertiser {
 		if (this.state != State.ANNOUNCING && this.state != State.ANNOUNCED) {
 			return List.of();
 		}
-		return List.of(MdnsRecord.ptr(this.serviceType, this.instanceName, this.config.serviceTtl().toSeconds()));
+		return List.of(MdnsRecord.ptr(this.serviceType, this.instanceName, this.env.config().serviceTtl().toSeconds()));
 	}
 
 	private List<MdnsRecord> unique(List<MdnsRecord> records) {
@@ -221,17 +206,17 @@ final class Advertiser {
 			return;
 		}
 		boolean first = this.probesSent == 0;
-		for (MdnsInterface iface : this.output.interfaces()) {
+		for (MdnsInterface iface : this.env.output().interfaces()) {
 			List<MdnsQuestion> questions = List.of(
 					new MdnsQuestion(this.instanceName, MdnsQuestion.ANY, MdnsRecord.CLASS_IN, first),
 					new MdnsQuestion(this.hostName, MdnsQuestion.ANY, MdnsRecord.CLASS_IN, first));
 			// Authority records carry no cache-flush bit (RFC 6762 section 10.2: it is only set in responses).
 			List<MdnsRecord> authorities = unique(records(iface)).stream().map((r) -> r.withCacheFlush(false)).toList();
-			this.output.multicast(iface, MdnsMessage.query(questions, List.of(), authorities));
+			this.env.output().multicast(iface, MdnsMessage.query(questions, List.of(), authorities));
 		}
-		this.metrics.increment(MdnsMetrics.PROBES_SENT);
+		this.env.metrics().increment(MdnsMetrics.PROBES_SENT);
 		this.probesSent++;
-		long interval = this.config.probeInterval().toMillis();
+		long interval = this.env.config().probeInterval().toMillis();
 		reschedule((this.probesSent < PROBES) ? this::probe : this::probingDone, interval);
 	}
 
@@ -259,7 +244,7 @@ final class Advertiser {
 			int order = compareRecordSets(ours.stream().filter((r) -> r.name().equals(name)).toList(), theirs);
 			if (order < 0) {
 				// We lost: wait one second, then probe again from the start (RFC 6762 section 8.2).
-				this.metrics.increment(MdnsMetrics.TIE_BREAKS_LOST);
+				this.env.metrics().increment(MdnsMetrics.TIE_BREAKS_LOST);
 				this.probesSent = 0;
 				reschedule(this::probe, LOST_TIE_BREAK_DELAY);
 				return;
@@ -301,7 +286,7 @@ final class Advertiser {
 		received.addAll(response.additionals());
 		suppressPending(iface, received);
 		List<MdnsRecord> ours = new ArrayList<>();
-		this.output.interfaces().forEach((i) -> ours.addAll(records(i)));
+		this.env.output().interfaces().forEach((i) -> ours.addAll(records(i)));
 		boolean instanceConflict = false;
 		boolean hostConflict = false;
 		for (MdnsRecord record : received) {
@@ -319,8 +304,8 @@ final class Advertiser {
 		if (!instanceConflict && !hostConflict) {
 			return;
 		}
-		this.metrics.increment(MdnsMetrics.CONFLICTS);
-		long now = this.scheduler.nowMillis();
+		this.env.metrics().increment(MdnsMetrics.CONFLICTS);
+		long now = this.env.scheduler().nowMillis();
 		this.conflicts.addLast(now);
 		while (!this.conflicts.isEmpty() && now - this.conflicts.peekFirst() > CONFLICT_WINDOW) {
 			this.conflicts.removeFirst();
@@ -348,18 +333,18 @@ final class Advertiser {
 		if (this.state != State.ANNOUNCING && this.state != State.ANNOUNCED) {
 			return;
 		}
-		for (MdnsInterface iface : this.output.interfaces()) {
-			this.output.multicast(iface, MdnsMessage.response(records(iface), List.of()));
+		for (MdnsInterface iface : this.env.output().interfaces()) {
+			this.env.output().multicast(iface, MdnsMessage.response(records(iface), List.of()));
 		}
-		this.metrics.increment(MdnsMetrics.ANNOUNCEMENTS_SENT);
+		this.env.metrics().increment(MdnsMetrics.ANNOUNCEMENTS_SENT);
 		this.announcementsSent++;
-		if (this.announcementsSent < this.config.announceCount()) {
-			reschedule(this::announce, this.config.announceInterval().toMillis());
+		if (this.announcementsSent < this.env.config().announceCount()) {
+			reschedule(this::announce, this.env.config().announceInterval().toMillis());
 		}
 		else {
 			this.state = State.ANNOUNCED;
 			// Announce again before the shortest TTL runs out, so caches that missed our answers never expire us.
-			reschedule(this::announce, this.config.hostTtl().toMillis() * 8 / 10);
+			reschedule(this::announce, this.env.config().hostTtl().toMillis() * 8 / 10);
 		}
 	}
 
@@ -378,7 +363,7 @@ final class Advertiser {
 		Set<MdnsRecord> answers = new LinkedHashSet<>();
 		for (MdnsQuestion question : query.questions()) {
 			if (question.name().equals(SERVICES) && (question.type() == MdnsRecord.PTR || question.type() == MdnsQuestion.ANY)) {
-				answers.add(MdnsRecord.ptr(SERVICES, this.serviceType, this.config.serviceTtl().toSeconds()));
+				answers.add(MdnsRecord.ptr(SERVICES, this.serviceType, this.env.config().serviceTtl().toSeconds()));
 			}
 			int before = answers.size();
 			ours.stream().filter(question::matches).forEach(answers::add);
@@ -389,29 +374,29 @@ final class Advertiser {
 			return;
 		}
 		List<MdnsRecord> additionals = additionals(answers, ours, known);
-		this.metrics.increment(MdnsMetrics.ANSWERS_SENT);
+		this.env.metrics().increment(MdnsMetrics.ANSWERS_SENT);
 		if (legacy) {
-			this.output.unicast(iface, source, new MdnsMessage(query.id(), MdnsMessage.FLAG_RESPONSE
+			this.env.output().unicast(iface, source, new MdnsMessage(query.id(), MdnsMessage.FLAG_RESPONSE
 					| MdnsMessage.FLAG_AUTHORITATIVE, query.questions(), legacy(answers), List.of(), legacy(additionals)));
 			return;
 		}
 		if (unicast) {
-			this.output.unicast(iface, source, MdnsMessage.response(List.copyOf(answers), additionals));
+			this.env.output().unicast(iface, source, MdnsMessage.response(List.copyOf(answers), additionals));
 			return;
 		}
 		boolean shared = answers.stream().anyMatch((answer) -> !answer.cacheFlush());
 		if (!shared && !query.isTruncated()) {
-			this.output.multicast(iface, MdnsMessage.response(List.copyOf(answers), additionals));
+			this.env.output().multicast(iface, MdnsMessage.response(List.copyOf(answers), additionals));
 			return;
 		}
 		// Shared answers wait 20-120 ms, 400-500 ms when more known answers follow (sections 6 and 7.2).
-		long delay = query.isTruncated() ? 400 + this.random.nextInt(101) : 20 + this.random.nextInt(101);
+		long delay = query.isTruncated() ? 400 + this.env.random().nextInt(101) : 20 + this.env.random().nextInt(101);
 		PendingAnswer answer = this.pending.get(iface.name());
 		if (answer == null) {
 			answer = new PendingAnswer(iface);
 			this.pending.put(iface.name(), answer);
 			PendingAnswer scheduled = answer;
-			answer.timer = this.scheduler.schedule(() -> sendPending(scheduled), delay);
+			answer.timer = this.env.scheduler().schedule(() -> sendPending(scheduled), delay);
 		}
 		answer.answers.addAll(answers);
 		answer.additionals.addAll(additionals);
@@ -455,13 +440,13 @@ final class Advertiser {
 			return;
 		}
 		answer.additionals.removeAll(answer.answers);
-		this.output.multicast(answer.iface, MdnsMessage.response(List.copyOf(answer.answers),
+		this.env.output().multicast(answer.iface, MdnsMessage.response(List.copyOf(answer.answers),
 				List.copyOf(answer.additionals)));
 	}
 
 	private void reschedule(Runnable task, long delayMillis) {
 		cancelTimer();
-		this.timer = this.scheduler.schedule(task, delayMillis);
+		this.timer = this.env.scheduler().schedule(task, delayMillis);
 	}
 
 	private void cancelTimer() {

@@ -9,12 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.librats.identity.PeerIds;
-import io.librats.metrics.RatsMetrics;
 import io.netty.util.NetUtil;
 
 /**
@@ -40,15 +38,7 @@ final class Browser {
 
 	static final String TXT_NAMESPACE = "ns";
 
-	private final MdnsConfig config;
-
-	private final MdnsScheduler scheduler;
-
-	private final MdnsOutput output;
-
-	private final Random random;
-
-	private final RatsMetrics metrics;
+	private final MdnsEnvironment env;
 
 	private final DnsName serviceType;
 
@@ -88,20 +78,15 @@ final class Browser {
 
 	}
 
-	Browser(MdnsConfig config, MdnsScheduler scheduler, MdnsOutput output, Random random, RatsMetrics metrics,
-			DnsName serviceType, String selfPeerId, String namespace, int protocolVersion,
+	Browser(MdnsEnvironment env, DnsName serviceType, String selfPeerId, String namespace, int protocolVersion,
 			Consumer<MdnsServiceInfo> found, Consumer<MdnsServiceInfo> lost,
 			Function<MdnsInterface, List<MdnsRecord>> ownAnswers) {
-		this.config = config;
-		this.scheduler = scheduler;
-		this.output = output;
-		this.random = random;
-		this.metrics = metrics;
+		this.env = env;
 		this.serviceType = serviceType;
 		this.selfPeerId = selfPeerId;
 		this.namespace = namespace;
 		this.protocolVersion = protocolVersion;
-		this.cache = new RecordCache(config.maxCachedRecords(), random);
+		this.cache = new RecordCache(env.config().maxCachedRecords(), env.random());
 		this.found = found;
 		this.lost = lost;
 		this.ownAnswers = ownAnswers;
@@ -110,9 +95,9 @@ final class Browser {
 	/** Starts continuous querying: the first query after 20-120 ms (RFC 6762 section 5.2). */
 	void start() {
 		this.running = true;
-		this.interval = this.config.queryInterval().toMillis();
-		this.queryTimer = this.scheduler.schedule(this::query, 20 + this.random.nextInt(101));
-		this.tickTimer = this.scheduler.schedule(this::tick, TICK_MILLIS);
+		this.interval = this.env.config().queryInterval().toMillis();
+		this.queryTimer = this.env.scheduler().schedule(this::query, 20 + this.env.random().nextInt(101));
+		this.tickTimer = this.env.scheduler().schedule(this::tick, TICK_MILLIS);
 	}
 
 	void stop() {
@@ -131,8 +116,8 @@ final class Browser {
 		update();
 		if (this.running) {
 			this.queryTimer.cancel();
-			this.interval = this.config.queryInterval().toMillis();
-			this.queryTimer = this.scheduler.schedule(this::query, 20 + this.random.nextInt(101));
+			this.interval = this.env.config().queryInterval().toMillis();
+			this.queryTimer = this.env.scheduler().schedule(this::query, 20 + this.env.random().nextInt(101));
 		}
 	}
 
@@ -155,12 +140,12 @@ final class Browser {
 			return;
 		}
 		MdnsQuestion question = new MdnsQuestion(this.serviceType, MdnsRecord.PTR, MdnsRecord.CLASS_IN, false);
-		for (MdnsInterface iface : this.output.interfaces()) {
+		for (MdnsInterface iface : this.env.output().interfaces()) {
 			send(iface, List.of(question), knownAnswers(iface));
 		}
 		long next = this.interval;
-		this.interval = Math.min(this.interval * 2, this.config.maxQueryInterval().toMillis());
-		this.queryTimer = this.scheduler.schedule(this::query, next);
+		this.interval = Math.min(this.interval * 2, this.env.config().maxQueryInterval().toMillis());
+		this.queryTimer = this.env.scheduler().schedule(this::query, next);
 	}
 
 	/**
@@ -168,7 +153,7 @@ final class Browser {
 	 * PTR, so that our responder, hearing our own query through multicast loopback, does not answer it.
 	 */
 	private List<MdnsRecord> knownAnswers(MdnsInterface iface) {
-		long now = this.scheduler.nowMillis();
+		long now = this.env.scheduler().nowMillis();
 		List<MdnsRecord> known = new ArrayList<>(this.ownAnswers.apply(iface));
 		for (RecordCache.Entry entry : this.cache.find(this.serviceType, MdnsRecord.PTR, iface.name())) {
 			long left = entry.remainingTtl(now);
@@ -185,7 +170,7 @@ final class Browser {
 	 * packet but the last with the TC bit (section 7.2).
 	 */
 	private void send(MdnsInterface iface, List<MdnsQuestion> questions, List<MdnsRecord> known) {
-		this.metrics.increment(MdnsMetrics.QUERIES_SENT);
+		this.env.metrics().increment(MdnsMetrics.QUERIES_SENT);
 		List<MdnsQuestion> pendingQuestions = questions;
 		List<MdnsRecord> packet = new ArrayList<>();
 		for (MdnsRecord answer : known) {
@@ -193,14 +178,14 @@ final class Browser {
 			if (packet.size() > 1 && MdnsCodec.encode(MdnsMessage.query(pendingQuestions, packet, List.of())).length
 					> MAX_QUERY_BYTES) {
 				packet.remove(packet.size() - 1);
-				this.output.multicast(iface, new MdnsMessage(0, MdnsMessage.FLAG_TRUNCATED, pendingQuestions, packet,
+				this.env.output().multicast(iface, new MdnsMessage(0, MdnsMessage.FLAG_TRUNCATED, pendingQuestions, packet,
 						List.of(), List.of()));
 				pendingQuestions = List.of();
 				packet = new ArrayList<>();
 				packet.add(answer);
 			}
 		}
-		this.output.multicast(iface, MdnsMessage.query(pendingQuestions, packet, List.of()));
+		this.env.output().multicast(iface, MdnsMessage.query(pendingQuestions, packet, List.of()));
 	}
 
 	// --- receiving -------------------------------------------------------------------------------------------
@@ -210,7 +195,7 @@ final class Browser {
 		if (!this.running) {
 			return;
 		}
-		long now = this.scheduler.nowMillis();
+		long now = this.env.scheduler().nowMillis();
 		List<MdnsRecord> records = new ArrayList<>(response.answers());
 		records.addAll(response.additionals());
 		// Service records first, so the addresses of SRV targets in the same packet are recognised.
@@ -255,7 +240,7 @@ final class Browser {
 
 	private void evicted(int count) {
 		if (count > 0) {
-			this.metrics.add(MdnsMetrics.CACHE_EVICTED, count);
+			this.env.metrics().add(MdnsMetrics.CACHE_EVICTED, count);
 		}
 	}
 
@@ -265,7 +250,7 @@ final class Browser {
 		if (!this.running) {
 			return;
 		}
-		long now = this.scheduler.nowMillis();
+		long now = this.env.scheduler().nowMillis();
 		this.cache.expire(now);
 		Map<String, List<MdnsQuestion>> refresh = new HashMap<>();
 		for (RecordCache.Entry entry : this.cache.dueForRefresh(now)) {
@@ -275,7 +260,7 @@ final class Browser {
 				questions.add(question);
 			}
 		}
-		for (MdnsInterface iface : this.output.interfaces()) {
+		for (MdnsInterface iface : this.env.output().interfaces()) {
 			List<MdnsQuestion> questions = refresh.get(iface.name());
 			if (questions != null) {
 				send(iface, questions, questions.stream().anyMatch((q) -> q.name().equals(this.serviceType))
@@ -283,12 +268,12 @@ final class Browser {
 			}
 		}
 		update();
-		this.tickTimer = this.scheduler.schedule(this::tick, TICK_MILLIS);
+		this.tickTimer = this.env.scheduler().schedule(this::tick, TICK_MILLIS);
 	}
 
 	/** Rebuilds the list of services from the cache, tells listeners what changed and resolves what is missing. */
 	private void update() {
-		long now = this.scheduler.nowMillis();
+		long now = this.env.scheduler().nowMillis();
 		Map<DnsName, MdnsServiceInfo> current = new LinkedHashMap<>();
 		List<DnsName> instances = new ArrayList<>();
 		for (RecordCache.Entry ptr : this.cache.find(this.serviceType, MdnsRecord.PTR, null)) {
@@ -303,7 +288,7 @@ final class Browser {
 			if (info == null) {
 				resolveLater(instance, ptr.iface, now);
 			}
-			else if (accept(instance, info) && current.size() < this.config.maxServices()) {
+			else if (accept(instance, info) && current.size() < this.env.config().maxServices()) {
 				current.put(instance, info);
 			}
 		}
@@ -313,14 +298,14 @@ final class Browser {
 			MdnsServiceInfo before = this.services.get(entry.getKey());
 			if (!entry.getValue().equals(before)) {
 				if (before == null) {
-					this.metrics.increment(MdnsMetrics.SERVICES_FOUND);
+					this.env.metrics().increment(MdnsMetrics.SERVICES_FOUND);
 				}
 				this.found.accept(entry.getValue());
 			}
 		}
 		for (Map.Entry<DnsName, MdnsServiceInfo> entry : this.services.entrySet()) {
 			if (!current.containsKey(entry.getKey())) {
-				this.metrics.increment(MdnsMetrics.SERVICES_LOST);
+				this.env.metrics().increment(MdnsMetrics.SERVICES_LOST);
 				this.lost.accept(entry.getValue());
 			}
 		}
@@ -344,7 +329,7 @@ final class Browser {
 			reason = "protocol version " + info.protocolVersion();
 		}
 		if (reason != null && this.ignored.put(instance, reason) == null) {
-			this.metrics.increment(MdnsMetrics.SERVICES_IGNORED);
+			this.env.metrics().increment(MdnsMetrics.SERVICES_IGNORED);
 		}
 		return reason == null;
 	}
@@ -420,7 +405,7 @@ final class Browser {
 		if (state.nextAt > now || state.attempts >= MAX_RESOLVE_ATTEMPTS) {
 			return;
 		}
-		MdnsInterface iface = this.output.interfaces().stream()
+		MdnsInterface iface = this.env.output().interfaces().stream()
 			.filter((i) -> i.name().equals(ifaceName))
 			.findFirst()
 			.orElse(null);

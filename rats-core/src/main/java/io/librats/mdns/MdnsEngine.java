@@ -41,15 +41,16 @@ final class MdnsEngine {
 			Node node, Consumer<String> nameListener, MdnsServiceListener services) {
 		this.output = output;
 		this.metrics = metrics;
+		MdnsEnvironment env = new MdnsEnvironment(config, scheduler, output, random, metrics);
 		List<String> txt = new ArrayList<>(List.of("txtvers=1", Browser.TXT_PEER_ID + "=" + node.peerId(),
 				Browser.TXT_VERSION + "=" + node.protocolVersion()));
 		if (!node.namespace().isEmpty()) {
 			txt.add(Browser.TXT_NAMESPACE + "=" + node.namespace());
 		}
 		String host = "rats-" + node.peerId().substring(0, 12);
-		this.advertiser = new Advertiser(config, scheduler, output, random, metrics, SERVICE_TYPE, node.instance(), host,
+		this.advertiser = new Advertiser(env, SERVICE_TYPE, node.instance(), host,
 				node.port(), txt, nameListener);
-		this.browser = new Browser(config, scheduler, output, random, metrics, SERVICE_TYPE, node.peerId(),
+		this.browser = new Browser(env, SERVICE_TYPE, node.peerId(),
 				node.namespace(), node.protocolVersion(), services::serviceFound, services::serviceLost,
 				this.advertiser::announcedPointer);
 	}

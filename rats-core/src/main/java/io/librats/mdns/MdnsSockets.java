@@ -109,7 +109,7 @@ final class MdnsSockets implements MdnsOutput {
 
 				@Override
 				public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-					logger.debug("mDNS socket error", cause);
+					logger.warn("mDNS packet handling failed", cause);
 				}
 			})
 			.bind(local)

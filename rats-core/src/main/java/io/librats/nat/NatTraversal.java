@@ -369,6 +369,13 @@ public final class NatTraversal implements RatsSubsystem {
 		}
 
 		@Override
+		public CompletableFuture<Void> permitRelayedPeer(InetAddress address) {
+			TurnRelay current = relay;
+			return (current != null) ? current.permit(address) : CompletableFuture.failedFuture(
+					new IllegalStateException("no TURN relay: configure a TURN server with enableTurnRelay"));
+		}
+
+		@Override
 		public CompletableFuture<String> connectViaRelay(InetSocketAddress peer) {
 			TurnRelay current = relay;
 			if (current == null) {

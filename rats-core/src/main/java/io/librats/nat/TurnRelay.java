@@ -5,8 +5,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Incoming relayed connections need a TURN permission for the connecting IP. The relay permits the server's own
  * addresses (its listening address, its RFC 5780 other address and the relayed address), so peers that dial through
- * the same TURN server, and peers on the server's own host, get in; others need {@link #permit}.
+ * the same TURN server, and peers on the server's own host, get in; others need {@link #permit}, which is remembered
+ * and installed again on every new allocation.
  */
 final class TurnRelay {
 
@@ -70,6 +73,12 @@ final class TurnRelay {
 	private final Object lock = new Object();
 
 	private volatile TurnClient turn;
+
+	/** Below the TURN client's own limit of permissions, leaving room for the server's addresses. */
+	private static final int MAX_PERMITTED = 1000;
+
+	/** Peer IPs the application permitted, installed on every allocation. */
+	private final Set<InetAddress> permitted = ConcurrentHashMap.newKeySet();
 
 	private volatile InetSocketAddress serverAddress;
 
@@ -172,15 +181,23 @@ final class TurnRelay {
 					// no alternate address to permit
 				}
 			}
+			addresses.addAll(this.permitted);
 			return addresses.stream().distinct().toList();
 		}).thenCompose(client::createPermission);
 	}
 
-	/** Lets peers from {@code address} connect to our relayed address. */
+	/**
+	 * Lets peers from {@code address} connect to our relayed address, now (when an allocation stands) and on every
+	 * allocation made later.
+	 */
 	CompletableFuture<Void> permit(InetAddress address) {
+		if (!this.permitted.contains(address) && this.permitted.size() >= MAX_PERMITTED) {
+			return CompletableFuture.failedFuture(new IllegalStateException(
+					"too many permitted peers (" + MAX_PERMITTED + ")"));
+		}
+		this.permitted.add(address);
 		TurnClient current = this.turn;
-		return (current == null) ? CompletableFuture.failedFuture(new IllegalStateException("no TURN allocation"))
-				: current.createPermission(List.of(address));
+		return (current == null) ? CompletableFuture.completedFuture(null) : current.createPermission(List.of(address));
 	}
 
 	private void scheduleRetry() {

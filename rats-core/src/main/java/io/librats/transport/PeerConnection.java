@@ -36,7 +36,7 @@ public final class PeerConnection {
 
 	private final TransportContext context;
 
-	private final Executor orderedExecutor;
+	private final OrderedExecutor orderedExecutor;
 
 	private final CompletableFuture<PeerConnection> established = new CompletableFuture<>();
 
@@ -136,6 +136,25 @@ public final class PeerConnection {
 	/** Runs tasks one at a time in submission order: the per-peer order that message handlers rely on. */
 	public Executor orderedExecutor() {
 		return this.orderedExecutor;
+	}
+
+	/**
+	 * Queues a handler task on the {@link #orderedExecutor()} from the event loop while a read is being decoded; the
+	 * pool is woken once at the end of the read instead of once per message. Off the event loop it is
+	 * {@code orderedExecutor().execute(task)}.
+	 */
+	public void deliverAfterRead(Runnable task) {
+		if (this.channel.eventLoop().inEventLoop()) {
+			this.orderedExecutor.executeDeferred(task);
+		}
+		else {
+			this.orderedExecutor.execute(task);
+		}
+	}
+
+	/** On the event loop, at the end of a read: starts the handler tasks {@link #deliverAfterRead} queued. */
+	void readComplete() {
+		this.orderedExecutor.kick();
 	}
 
 	public ByteBufAllocator alloc() {

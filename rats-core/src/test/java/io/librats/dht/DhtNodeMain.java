@@ -2,14 +2,19 @@ package io.librats.dht;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -19,23 +24,25 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Our DHT nodes in a child JVM, for interop tests that run another implementation inside a network namespace (a JVM
- * cannot move itself into one, so the test starts this there). One node per address on the command line, each on
- * an ephemeral UDP port; the first (node 0) is the one commands use, the others bootstrap from it, so that node 0
- * knows them all and gives them out in its answers.
+ * cannot move itself into one, so the test starts this there). One node per address on the command line (IPv4 and
+ * IPv6 may be mixed; a node speaks its address's family), each on an ephemeral UDP port. The first node of each
+ * family is that family's entry: the family's other nodes bootstrap from it, so it knows them all and gives them out
+ * in its answers, and commands use it. Together the entries are a dual-stack client of the DHT.
  *
  * <p>Output, one line each:
  * <pre>
- * NODE i ip:port id                                  each node, once started
- * READY n                                            bootstrapped; node 0 knows n nodes
+ * NODE i ip:port id                                  each node, once started ([v6]:port for IPv6)
+ * READY                                              every entry knows the other nodes of its family (up to 8)
  * QUERY i method ip:port ok|error=CODE [info_hash=HEX] [port=N]   every query node i answered
  * </pre>
- * Commands on standard input, sent by node 0, each answered by one line:
+ * Commands on standard input, each answered by one line. With a {@code HOST}, the entry of its family sends one
+ * query; without, every entry does the work and the answer covers both families:
  * <pre>
  * ping HOST PORT             PONG HOST:PORT id=HEX                            (or NO_ANSWER ping HOST:PORT)
- * find_node HOST PORT        NODES HOST:PORT id=HEX ip:port,...               (one query, target: our id)
+ * find_node HOST PORT        NODES HOST:PORT id=HEX ip:port,...               (target: the entry's id)
  * get_peers HEX HOST PORT    GOT_PEERS HOST:PORT id=HEX token=LEN values=ip:port,... nodes=ip:port,...
- * get_peers HEX              PEERS HEX ip:port,...                            (an iterative lookup)
- * announce HEX PORT          ANNOUNCED HEX accepted=N
+ * get_peers HEX              PEERS HEX ip:port,...                            (iterative lookups)
+ * announce HEX PORT          ANNOUNCED HEX ipv4=N ipv6=N                      (nodes that accepted, per family)
  * metrics                    METRICS name=value ...                           (all nodes together)
  * </pre>
  * An error in a command is answered with {@code ERROR ...}. End of input closes the nodes and exits.
@@ -58,41 +65,51 @@ public final class DhtNodeMain {
 		}
 		RatsMetrics metrics = new RatsMetrics();
 		try (DhtTestNetwork network = new DhtTestNetwork(1)) {
-			List<DhtNode> nodes = start(network, metrics, args);
-			DhtNode entry = nodes.get(0);
-			await().atMost(WAIT).until(() -> entry.stats().nodes() >= Math.min(nodes.size() - 1, RoutingTable.K));
-			System.out.println("READY " + entry.stats().nodes());
+			Map<Boolean, List<DhtNode>> families = start(network, metrics, args);
+			for (List<DhtNode> family : families.values()) {
+				DhtNode entry = family.get(0);
+				await().atMost(WAIT).until(() -> entry.stats().nodes() >= Math.min(family.size() - 1, RoutingTable.K));
+			}
+			Map<Boolean, DhtNode> entries = new LinkedHashMap<>();
+			families.forEach((ipv6, family) -> entries.put(ipv6, family.get(0)));
+			System.out.println("READY");
 			BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 			String line;
 			while ((line = in.readLine()) != null) {
 				if (!line.isBlank()) {
-					System.out.println(answer(entry, metrics, line.trim().split("\\s+")));
+					System.out.println(answer(entries, metrics, line.trim().split("\\s+")));
 				}
 			}
 		}
 	}
 
-	private static List<DhtNode> start(DhtTestNetwork network, RatsMetrics metrics, String[] addresses)
+	/** Starts the nodes; returns them by family ({@code true}: IPv6), each family's entry first. */
+	private static Map<Boolean, List<DhtNode>> start(DhtTestNetwork network, RatsMetrics metrics, String[] addresses)
 			throws Exception {
-		List<DhtNode> nodes = new ArrayList<>();
+		Map<Boolean, List<DhtNode>> families = new LinkedHashMap<>();
 		for (int i = 0; i < addresses.length; i++) {
+			List<DhtNode> family = families.computeIfAbsent(isIpv6(addresses[i]), (ipv6) -> new ArrayList<>());
 			DhtConfig.Builder config = DhtTestNetwork.config(addresses[i]);
-			if (i > 0) {
-				config.addBootstrap(DhtTestNetwork.bootstrapOf(nodes.get(0)));
+			if (!family.isEmpty()) {
+				config.addBootstrap(DhtTestNetwork.bootstrapOf(family.get(0)));
 			}
 			int index = i;
 			DhtNode.QueryObserver observer = (query, from, errorCode) -> System.out
 				.println(describe(index, query, from, errorCode));
 			DhtNode node = network.start(config.build(), (builder) -> builder.metrics(metrics).queryObserver(observer));
-			nodes.add(node);
+			family.add(node);
 			System.out.println("NODE " + i + " " + Compact.format(node.localAddress()) + " " + node.nodeId());
 		}
-		return nodes;
+		return families;
 	}
 
-	static String describe(int node, Krpc.Query query, InetSocketAddress from, int errorCode) {
+	private static boolean isIpv6(String address) throws Exception {
+		return InetAddress.getByName(address) instanceof Inet6Address;
+	}
+
+	private static String describe(int node, Krpc.Query query, InetSocketAddress from, int errorCode) {
 		StringBuilder line = new StringBuilder("QUERY ").append(node).append(' ').append(query.method()).append(' ')
-			.append(Compact.format(from)).append(' ').append((errorCode == 0) ? "ok" : "error=" + errorCode);
+			.append(withoutScope(from)).append(' ').append((errorCode == 0) ? "ok" : "error=" + errorCode);
 		if (query.args().get("info_hash") instanceof byte[] infohash) {
 			line.append(" info_hash=").append(HexFormat.of().formatHex(infohash));
 		}
@@ -102,28 +119,37 @@ public final class DhtNodeMain {
 		return line.toString();
 	}
 
-	private static String answer(DhtNode node, RatsMetrics metrics, String[] command) {
+	/** A sender as the test names it: IPv6 senders read from the socket carry a scope id ({@code %0}). */
+	private static String withoutScope(InetSocketAddress address) {
+		try {
+			return Compact.format(new InetSocketAddress(InetAddress.getByAddress(address.getAddress().getAddress()),
+					address.getPort()));
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalArgumentException(ex);
+		}
+	}
+
+	private static String answer(Map<Boolean, DhtNode> entries, RatsMetrics metrics, String[] command) {
 		try {
 			return switch (command[0]) {
 				case "ping" -> {
 					InetSocketAddress to = address(command[1], command[2]);
-					yield (request(node, to, Krpc.PING, Map.of()) instanceof Krpc.Response response)
+					yield (request(entries, to, Krpc.PING, Map.of()) instanceof Krpc.Response response)
 							? "PONG " + Compact.format(to) + " id=" + response.id().toHex()
 							: "NO_ANSWER ping " + Compact.format(to);
 				}
 				case "find_node" -> {
 					InetSocketAddress to = address(command[1], command[2]);
-					Map<String, Object> args = Map.of("target", NodeId.fromHex(node.nodeId()).toBytes());
-					yield (request(node, to, Krpc.FIND_NODE, args) instanceof Krpc.Response response)
-							? "NODES " + Compact.format(to) + " id=" + response.id().toHex() + " "
-									+ nodes(response.values().get("nodes"))
+					byte[] target = NodeId.fromHex(entryFor(entries, to).nodeId()).toBytes();
+					Map<String, Object> args = Map.of("target", target);
+					yield (request(entries, to, Krpc.FIND_NODE, args) instanceof Krpc.Response response)
+							? "NODES " + Compact.format(to) + " id=" + response.id().toHex() + " " + nodes(response)
 							: "NO_ANSWER find_node " + Compact.format(to);
 				}
-				case "get_peers" -> (command.length == 2) ? lookupPeers(node, command[1])
-						: getPeers(node, command[1], address(command[2], command[3]));
-				case "announce" -> "ANNOUNCED " + command[1] + " accepted="
-						+ node.announce(hex(command[1]), Integer.parseInt(command[2])).get(WAIT.toSeconds(),
-								TimeUnit.SECONDS);
+				case "get_peers" -> (command.length == 2) ? lookupPeers(entries, command[1])
+						: getPeers(entries, command[1], address(command[2], command[3]));
+				case "announce" -> announce(entries, command[1], Integer.parseInt(command[2]));
 				case "metrics" -> "METRICS " + REPORTED_METRICS.stream()
 					.map((name) -> name + "=" + metrics.get(name))
 					.collect(Collectors.joining(" "));
@@ -135,46 +161,68 @@ public final class DhtNodeMain {
 		}
 	}
 
-	private static String lookupPeers(DhtNode node, String infohash) throws Exception {
-		return "PEERS " + infohash + " " + node.findPeers(hex(infohash))
-			.get(WAIT.toSeconds(), TimeUnit.SECONDS)
-			.stream()
-			.map(Compact::format)
-			.collect(Collectors.joining(","));
+	private static String lookupPeers(Map<Boolean, DhtNode> entries, String infohash) throws Exception {
+		Set<String> peers = new LinkedHashSet<>();
+		for (DhtNode entry : entries.values()) {
+			entry.findPeers(hex(infohash)).get(WAIT.toSeconds(), TimeUnit.SECONDS).forEach((peer) -> peers
+				.add(Compact.format(peer)));
+		}
+		return "PEERS " + infohash + " " + String.join(",", peers);
 	}
 
-	private static String getPeers(DhtNode node, String infohash, InetSocketAddress to) throws Exception {
+	private static String announce(Map<Boolean, DhtNode> entries, String infohash, int port) throws Exception {
+		StringBuilder line = new StringBuilder("ANNOUNCED ").append(infohash);
+		for (Map.Entry<Boolean, DhtNode> entry : entries.entrySet()) {
+			int accepted = entry.getValue().announce(hex(infohash), port).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			line.append(entry.getKey() ? " ipv6=" : " ipv4=").append(accepted);
+		}
+		return line.toString();
+	}
+
+	private static String getPeers(Map<Boolean, DhtNode> entries, String infohash, InetSocketAddress to)
+			throws Exception {
 		Map<String, Object> args = new LinkedHashMap<>();
 		args.put("info_hash", hex(infohash));
-		if (!(request(node, to, Krpc.GET_PEERS, args) instanceof Krpc.Response response)) {
+		if (!(request(entries, to, Krpc.GET_PEERS, args) instanceof Krpc.Response response)) {
 			return "NO_ANSWER get_peers " + Compact.format(to);
 		}
 		List<String> values = new ArrayList<>();
 		if (response.values().get("values") instanceof List<?> list) {
 			for (Object value : list) {
-				if (value instanceof byte[] peer && peer.length == Compact.IPV4_PEER) {
-					values.add(Compact.format(Compact.parsePeer(peer)));
+				InetSocketAddress peer = (value instanceof byte[] bytes) ? Compact.parsePeer(bytes) : null;
+				if (peer != null) {
+					values.add(Compact.format(peer));
 				}
 			}
 		}
 		int token = (response.values().get("token") instanceof byte[] bytes) ? bytes.length : 0;
 		return "GOT_PEERS " + Compact.format(to) + " id=" + response.id().toHex() + " token=" + token + " values="
-				+ String.join(",", values) + " nodes=" + nodes(response.values().get("nodes"));
+				+ String.join(",", values) + " nodes=" + nodes(response);
 	}
 
-	private static Krpc.Message request(DhtNode node, InetSocketAddress to, String method, Map<String, Object> args)
-			throws Exception {
-		return node.request(to, method, args).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-	}
-
-	private static String nodes(Object compact) {
-		if (!(compact instanceof byte[] bytes)) {
-			return "";
+	private static DhtNode entryFor(Map<Boolean, DhtNode> entries, InetSocketAddress to) {
+		DhtNode entry = entries.get(Compact.isIpv6(to));
+		if (entry == null) {
+			throw new IllegalArgumentException("no node of the family of " + Compact.format(to));
 		}
-		return Compact.parseNodes(bytes, false)
-			.stream()
-			.map((contact) -> Compact.format(contact.address()))
-			.collect(Collectors.joining(","));
+		return entry;
+	}
+
+	private static Krpc.Message request(Map<Boolean, DhtNode> entries, InetSocketAddress to, String method,
+			Map<String, Object> args) throws Exception {
+		return entryFor(entries, to).request(to, method, args).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/** The {@code nodes} and {@code nodes6} of an answer, as addresses. */
+	private static String nodes(Krpc.Response response) {
+		List<String> addresses = new ArrayList<>();
+		if (response.values().get("nodes") instanceof byte[] bytes) {
+			Compact.parseNodes(bytes, false).forEach((contact) -> addresses.add(Compact.format(contact.address())));
+		}
+		if (response.values().get("nodes6") instanceof byte[] bytes) {
+			Compact.parseNodes(bytes, true).forEach((contact) -> addresses.add(Compact.format(contact.address())));
+		}
+		return String.join(",", addresses);
 	}
 
 	private static InetSocketAddress address(String host, String port) {

@@ -284,6 +284,18 @@ class MdnsEngineTest {
 	}
 
 	@Test
+	void aServiceWhoseAddressComesFirstInThePacketIsFound() {
+		MdnsEngine engine = announced();
+		DnsName instance = TYPE.prepend("jm service.v1");
+		DnsName host = DnsName.parse("jmdns-host.local.");
+		deliver(engine, MdnsMessage.response(List.of(MdnsRecord.address(host, RecordingOutput.address("10.9.0.2"), 3600),
+				MdnsRecord.ptr(TYPE, instance, 3600), MdnsRecord.srv(instance, 4242, host, 3600),
+				MdnsRecord.txt(instance, List.of("id=" + OTHER, "txtvers=1", "v=1", "ns=rats"), 3600)), List.of()),
+				NEIGHBOUR);
+		assertThat(this.events).contains("FOUND " + OTHER + " [10.9.0.2] 4242");
+	}
+
+	@Test
 	void servicesOfAnotherNamespaceAreIgnored() {
 		MdnsEngine engine = announced();
 		deliver(engine, MdnsMessage.response(otherRecords(120, "other-app"), List.of()), NEIGHBOUR);

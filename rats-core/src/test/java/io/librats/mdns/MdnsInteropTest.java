@@ -24,7 +24,9 @@ class MdnsInteropTest {
 		try (Netns a = Netns.create("rmj-a"); Netns b = Netns.create("rmj-b")) {
 			VethLink.connect(a, "eth0", "10.81.0.1/24", b, "eth0", "10.81.0.2/24");
 			String jmdnsPeerId = "ab".repeat(20);
-			NetnsProcess jmdns = b.startJava("jmdns", JmdnsMain.class, List.of(), "10.81.0.2", "jm service.v1", "4242",
+			// jmDNS splits the names it writes on every dot, so its own instance name must not contain one (a dotted
+			// name would go out as two labels, not an instance of _rats._tcp). It reads our dotted label correctly.
+			NetnsProcess jmdns = b.startJava("jmdns", JmdnsMain.class, List.of(), "10.81.0.2", "jm service", "4242",
 					jmdnsPeerId);
 			jmdns.awaitLine("REGISTERED", WAIT);
 			NetnsProcess node = MdnsLanTest.startNode(a, "rats", "name=rats interop.node");
@@ -41,7 +43,7 @@ class MdnsInteropTest {
 			assertThat(seen.group(4)).as("TXT ns").isEqualTo("rats");
 
 			// We resolve jmDNS's instance: its SRV port, its address and its TXT peer id and namespace.
-			node.awaitLine("FOUND " + jmdnsPeerId + " jm_service\\.v1 10\\.81\\.0\\.2 4242 rats", WAIT);
+			node.awaitLine("FOUND " + jmdnsPeerId + " jm_service 10\\.81\\.0\\.2 4242 rats", WAIT);
 
 			// Our goodbye reaches jmDNS.
 			node.request("stop", "STOPPED", WAIT);

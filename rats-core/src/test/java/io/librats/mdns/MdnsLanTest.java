@@ -94,6 +94,21 @@ class MdnsLanTest {
 	}
 
 	@Test
+	void anInterfaceThatComesUpIsUsedAndOneThatGoesIsForgotten() {
+		try (Netns a = Netns.create("rmi-a"); Netns b = Netns.create("rmi-b")) {
+			NetnsProcess nodeA = startNode(a, "Ai");
+			String idA = ready(nodeA);
+			// A started with no interface but lo; the link appears afterwards and is picked up by the next poll.
+			VethLink.connect(a, "eth0", "10.83.0.1/24", b, "eth0", "10.83.0.2/24");
+			NetnsProcess nodeB = startNode(b, "Bi");
+			String idB = ready(nodeB);
+			foundAndConnected(nodeA, idA, "10.83.0.1", nodeB, idB, "10.83.0.2");
+			a.exec("ip", "link", "del", "eth0");
+			nodeA.awaitLine("GONE " + idB, WAIT);
+		}
+	}
+
+	@Test
 	void twoNodesWantingOneNameEndWithOneRenamed() {
 		try (Netns a = Netns.create("rmc-a"); Netns b = Netns.create("rmc-b")) {
 			VethLink.connect(a, "eth0", "10.82.0.1/24", b, "eth0", "10.82.0.2/24");

@@ -2,6 +2,7 @@ package io.librats.natlab;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,13 +24,14 @@ import io.librats.transport.PeerInfo;
 /**
  * A rats node in a lab namespace, driven line by line by a test through {@link io.librats.testsupport.netns.NetnsProcess}.
  * Arguments are {@code key=value}: {@code stun=HOST:PORT}, {@code turn=URL}, {@code user=}, {@code password=} (the
- * lab's throwaway credential), {@code rtoMillis=}, {@code behaviorTimeoutMillis=}. Prints {@code READY <peerId>
- * <port>} once listening, then answers:
+ * lab's throwaway credential), {@code timers=default} for the STUN timers of {@link NatTraversalConfig#defaults()}
+ * instead of the lab's short ones. Prints {@code READY <peerId> <port>} once listening, then answers:
  * <ul>
  * <li>{@code detect-nat} → {@code NAT <type> mapping=<m> filtering=<f> took=<ms>}</li>
  * <li>{@code public-address} → {@code PUBLIC <ip>:<port>}</li>
  * <li>{@code relayed} → {@code RELAYED <ip>:<port>}, or {@code RELAYED none} while there is no TURN TCP allocation</li>
  * <li>{@code connect <host> <port> <strategy>} → {@code CONNECTED <peerId> <strategy>} or {@code CONNECT-FAILED}</li>
+ * <li>{@code permit <ip>} → {@code PERMITTED <ip>}: peers from that IP may connect to our relayed address</li>
  * <li>{@code send <peerId> <text>} → {@code SENT <peerId>}; the other side prints {@code RECEIVED <peerId> <text>}</li>
  * <li>{@code peers} → {@code PEER <peerId> path=<path> encrypted=<bool> address=<addr> rtt=<rtt>} per peer, then
  * {@code PEERS <count>}</li>
@@ -68,14 +70,14 @@ public final class LabNodeMain {
 	}
 
 	static NatTraversalConfig natConfig(Map<String, String> options) {
-		NatTraversalConfig.Builder nat = NatTraversalConfig.builder()
-			.enableIce(false)
-			.enableHolePunching(false)
-			.stunRto(Duration.ofMillis(Long.parseLong(options.getOrDefault("rtoMillis", "200"))))
-			.stunRequestCount(4)
-			.stunLastWaitMultiplier(4)
-			.natBehaviorTestTimeout(
-					Duration.ofMillis(Long.parseLong(options.getOrDefault("behaviorTimeoutMillis", "1000"))));
+		NatTraversalConfig.Builder nat = NatTraversalConfig.builder().enableIce(false).enableHolePunching(false);
+		if (!"default".equals(options.get("timers"))) {
+			// The lab has no loss and sub-millisecond delays: short STUN timers keep the tests in seconds.
+			nat.stunRto(Duration.ofMillis(200))
+				.stunRequestCount(4)
+				.stunLastWaitMultiplier(4)
+				.natBehaviorTestTimeout(Duration.ofSeconds(1));
+		}
 		if (options.containsKey("stun")) {
 			nat.stunServers(List.of(options.get("stun")));
 		}
@@ -123,6 +125,11 @@ public final class LabNodeMain {
 						ConnectionStrategy.valueOf(target[1])));
 				say(result.success() ? "CONNECTED " + result.peerId() + " " + result.method()
 						: "CONNECT-FAILED " + result.error());
+			}
+			case "permit" -> {
+				NatService nat = this.node.natService().orElseThrow(() -> new IllegalStateException("no nat subsystem"));
+				await(nat.permitRelayedPeer(InetAddress.getByName(words[1])));
+				say("PERMITTED " + words[1]);
 			}
 			case "send" -> {
 				await(this.node.send(words[1], CHANNEL, words[2]));

@@ -44,6 +44,29 @@ class RatsActuatorApplicationTests {
 	}
 
 	@Test
+	void twoAppsConfiguredOnlyWithALoopbackDhtFindEachOtherAndShowTheDhtOnTheEndpoint() throws Exception {
+		String[] dht = { "--rats.discovery.dht.enabled=true", "--rats.discovery.dht.bind-address=127.0.0.1",
+				"--rats.discovery.dht.namespace=actuator-test", "--rats.discovery.dht.lookup-interval=2s" };
+		try (ConfigurableApplicationContext a = TestApp.web(args("dht-alpha", dht))) {
+			RatsClient clientA = a.getBean(RatsClient.class);
+			int dhtPort = clientA.services().find(io.librats.dht.DhtService.class).orElseThrow().port();
+			List<String> withBootstrap = new java.util.ArrayList<>(List.of(dht));
+			withBootstrap.add("--rats.discovery.dht.bootstrap=127.0.0.1:" + dhtPort);
+			try (ConfigurableApplicationContext b = TestApp.web(args("dht-beta", withBootstrap.toArray(String[]::new)))) {
+				RatsClient clientB = b.getBean(RatsClient.class);
+				await().atMost(Duration.ofSeconds(60)).until(() -> clientA.isConnected(clientB.peerId()));
+
+				JsonNode section = json.readTree(TestApp.get(b, "/actuator/rats")).path("discovery").path("dht");
+				assertThat(section.path("enabled").asBoolean()).isTrue();
+				assertThat(section.path("running").asBoolean()).isTrue();
+				assertThat(section.path("nodes").asInt()).isPositive();
+				assertThat(section.path("nodeId").asString()).hasSize(40);
+				assertThat(section.path("counters").isObject()).isTrue();
+			}
+		}
+	}
+
+	@Test
 	void endpointsShowTheNodeAndItsPeersAndConnectAndDisconnect() throws Exception {
 		try (ConfigurableApplicationContext a = TestApp.web(args("alpha",
 				"--rats.nat.turn-servers[0].url=turn:127.0.0.1:9",
