@@ -519,8 +519,14 @@ public final class RatsClient implements AutoCloseable {
 		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
 	}
 
+	/** Handles binary messages on the handler pool. */
 	public void onBinary(BinaryHandler handler) {
 		this.messages.onBinary(handler, Delivery.EXECUTOR);
+	}
+
+	/** Handles binary messages where {@code delivery} says. */
+	public void onBinary(BinaryHandler handler, Delivery delivery) {
+		this.messages.onBinary(handler, delivery);
 	}
 
 	public void offBinary(BinaryHandler handler) {
@@ -764,8 +770,9 @@ public final class RatsClient implements AutoCloseable {
 	}
 
 	/**
-	 * Hears a peer's socket buffer cross its high-water mark and drain below the low one. {@link #isWritable}
-	 * additionally accounts for frames still queued before the socket.
+	 * Hears every change of {@link #isWritable}: false when the peer's socket buffer or the frames queued before it
+	 * cross the high-water mark, true once both are under the low one. Changes arrive once each and in order, so a
+	 * sender can stop on {@code false} and resume on the callback.
 	 */
 	public void onWritabilityChanged(WritabilityListener listener) {
 		this.writabilityListeners.add(Objects.requireNonNull(listener, "listener"));

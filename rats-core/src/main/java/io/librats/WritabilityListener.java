@@ -1,6 +1,6 @@
 package io.librats;
 
-/** Hears a peer's outbound buffer cross its high-water mark (not writable) and fall back below the low one. */
+/** Hears a peer's outbound data cross its high-water mark (not writable) and fall back below the low one. */
 @FunctionalInterface
 public interface WritabilityListener {
 

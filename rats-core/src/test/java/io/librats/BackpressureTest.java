@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.librats.message.Delivery;
 import io.librats.metrics.RatsMetrics;
@@ -71,6 +73,47 @@ class BackpressureTest {
 		await().atMost(WAIT).until(() -> sender.isWritable(receiver.peerId()));
 		assertThat(writability).endsWith(true);
 		assertThat(sender.sendBinary(receiver.peerId(), chunk)).succeedsWithin(WAIT);
+	}
+
+	@Test
+	void aSenderThatStopsOnNotWritableIsAlwaysToldWhenToResume() throws Exception {
+		RatsClient sender = this.nodes.start((c) -> c.writeBufferLowWaterMark(64 * 1024)
+			.writeBufferHighWaterMark(128 * 1024));
+		RatsClient receiver = this.nodes.start();
+		AtomicLong received = new AtomicLong();
+		receiver.onBinary((peer, data) -> received.addAndGet(data.length), Delivery.IO_THREAD);
+		List<Boolean> events = new CopyOnWriteArrayList<>();
+		Semaphore writableAgain = new Semaphore(0);
+		sender.onWritabilityChanged((peer, writable) -> {
+			events.add(writable);
+			if (writable) {
+				writableAgain.release();
+			}
+		});
+		assertThat(sender.connectToPeer("127.0.0.1", receiver.listenPort()).join().success()).isTrue();
+
+		// Unpaced sends from this thread fill our own queue faster than the event loop writes it, so isWritable()
+		// also turns false while the socket itself is still writable: the case that must not lose the resume signal.
+		byte[] chunk = new byte[16 * 1024];
+		int sends = 2048;
+		int waits = 0;
+		for (int i = 0; i < sends; i++) {
+			while (!sender.isWritable(receiver.peerId())) {
+				waits++;
+				assertThat(writableAgain.tryAcquire(10, TimeUnit.SECONDS))
+					.as("a writable callback after isWritable() was false").isTrue();
+			}
+			assertThat(sender.sendBinary(receiver.peerId(), chunk)).isNotCompletedExceptionally();
+		}
+
+		await().atMost(WAIT).until(() -> received.get() == (long) sends * chunk.length);
+		await().atMost(WAIT).until(() -> !events.isEmpty() && events.get(events.size() - 1));
+		assertThat(waits).as("the sender had to wait").isPositive();
+		for (int i = 0; i < events.size(); i++) {
+			assertThat(events.get(i)).as("event %d of %s alternates, starting with false", i, events)
+				.isEqualTo(i % 2 == 1);
+		}
+		assertThat(sender.metrics().get(RatsMetrics.SENDS_REJECTED)).isZero();
 	}
 
 	@Test

@@ -20,18 +20,11 @@ public final class BenchmarkMain {
 			ThinPeerClients.main(Arrays.copyOfRange(args, 1, args.length));
 			return;
 		}
-		Options options;
-		try {
-			options = Options.parse(args);
-		}
-		catch (IllegalArgumentException ex) {
-			if (!ex.getMessage().isEmpty()) {
-				System.err.println(ex.getMessage());
-			}
-			System.err.println(Options.usage());
-			System.exit(2);
+		if (args.length > 0 && args[0].equals(TransportBenchmark.COMMAND)) {
+			TransportBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
 			return;
 		}
+		Options options = Options.parseOrExit(args, Options::parse, Options.usage());
 		long started = System.nanoTime();
 		System.out.println("rats benchmarks, " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
 		System.out.println("arguments: " + (args.length == 0 ? "(none: all experiments)" : String.join(" ", args)));

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.librats.RatsClient;
 import io.librats.noise.AeadImplementation;
+import io.librats.noise.NoiseException;
 
 /**
  * (b) Bulk throughput, 64 KiB binary messages one way on one encrypted connection, against the speed at which one
@@ -111,20 +112,15 @@ final class BulkExperiment {
 		return results;
 	}
 
-	private static String warmUpAead(AeadBaseline aead, Options options) throws Exception {
-		long start = System.nanoTime();
-		double elapsed = 0;
-		boolean quiet = false;
-		while (elapsed < options.maxWarmupSeconds) {
-			Cpu.Sample s0 = Cpu.sample();
-			aead.seal(1);
-			quiet = Cpu.jitQuiet(Cpu.sample().since(s0));
-			elapsed = (System.nanoTime() - start) / 1e9;
-			if (quiet && elapsed >= options.warmupSeconds) {
-				break;
+	private static String warmUpAead(AeadBaseline aead, Options options) {
+		return Cpu.warmUp(() -> {
+			try {
+				aead.seal(1);
 			}
-		}
-		return String.format(java.util.Locale.ROOT, "%.0f s%s", elapsed, quiet ? "" : " (JIT still compiling)");
+			catch (NoiseException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, options.warmupSeconds, options.maxWarmupSeconds);
 	}
 
 	private static void bulkRow(Table table, String system, int round, WindowedLoad.Window w) {

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Locale;
 
 import com.sun.management.OperatingSystemMXBean;
 
@@ -111,6 +116,30 @@ final class Cpu {
 		return (jit != null && jit.isCompilationTimeMonitoringSupported()) ? jit.getTotalCompilationTime() : 0;
 	}
 
+	/**
+	 * JIT-aware warm-up: runs {@code slice} (about a second of the work about to be measured) again and again for at
+	 * least {@code minSeconds}, then until two slices in a row pass with the JIT compilers idle, for at most
+	 * {@code maxSeconds}. On 2 cores C2 needs 10-20 s for Netty and the ciphers; measuring before it is done measures
+	 * half-compiled code. Returns a description for the report.
+	 */
+	static String warmUp(Runnable slice, double minSeconds, double maxSeconds) {
+		long start = System.nanoTime();
+		int quietSlices = 0;
+		double elapsed = 0;
+		while (elapsed < maxSeconds) {
+			Sample s0 = sample();
+			slice.run();
+			quietSlices = jitQuiet(sample().since(s0)) ? quietSlices + 1 : 0;
+			elapsed = (System.nanoTime() - start) / 1e9;
+			// Two quiet slices in a row: on a busy machine one can be a lull between compilations.
+			if (quietSlices >= 2 && elapsed >= minSeconds) {
+				break;
+			}
+		}
+		boolean quiet = quietSlices >= 2;
+		return String.format(Locale.ROOT, "%.0f s%s", elapsed, quiet ? "" : " (JIT still compiling)");
+	}
+
 	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */
 	static boolean jitQuiet(Usage usage) {
 		return usage.jit() < 0.05 * usage.wall();
@@ -123,6 +152,38 @@ final class Cpu {
 		}
 		return new Sample(System.nanoTime(), OS.getProcessCpuTime(), THREADS.getCurrentThreadCpuTime(),
 				machineBusyTicks(), processSystemTicks(), gc, jitMillis());
+	}
+
+	/** CPU nanoseconds used so far by each live thread, summed by thread name. */
+	static Map<String, Long> threadTimes() {
+		Map<String, Long> times = new HashMap<>();
+		for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+			if (info != null) {
+				long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+				if (nanos > 0) {
+					times.merge(info.getThreadName(), nanos, Long::sum);
+				}
+			}
+		}
+		return times;
+	}
+
+	/**
+	 * Where the CPU went between two {@link #threadTimes()} snapshots: seconds per role, each thread given the first
+	 * role whose name prefix it starts with, "other" otherwise (threads that ended in between are not counted).
+	 */
+	static String byRole(Map<String, Long> before, Map<String, Long> after, Map<String, String> prefixToRole) {
+		Map<String, Double> seconds = new LinkedHashMap<>();
+		prefixToRole.values().forEach((role) -> seconds.put(role, 0.0));
+		after.forEach((name, nanos) -> {
+			String role = prefixToRole.entrySet().stream().filter((e) -> name.startsWith(e.getKey()))
+				.map(Map.Entry::getValue).findFirst().orElse("other");
+			seconds.merge(role, (nanos - before.getOrDefault(name, 0L)) / 1e9, Double::sum);
+		});
+		StringBuilder text = new StringBuilder();
+		seconds.forEach((role, s) -> text.append((text.length() == 0) ? "" : ", ")
+			.append(String.format(Locale.ROOT, "%s %.3f s", role, s)));
+		return text.toString();
 	}
 
 	/** stime of this process from /proc/self/stat, or -1 off Linux. */

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import io.librats.noise.AeadImplementation;
 import io.librats.noise.NoiseHandshake;
+import io.netty.channel.epoll.Epoll;
+import io.netty.util.internal.PlatformDependent;
 
 /** The settings every report starts with, so a number is never read without its conditions. */
 final class Env {
@@ -21,8 +23,13 @@ final class Env {
 	final String aeadSource;
 
 	Env(Options options) {
-		if (options.aead != null) {
-			this.aead = options.aead;
+		this(options.aead);
+	}
+
+	/** @param forced the AEAD named by {@code --aead}, or {@code null} to measure the fastest */
+	Env(AeadImplementation forced) {
+		if (forced != null) {
+			this.aead = forced;
 			this.aeadSource = "forced by --aead";
 		}
 		else {
@@ -53,6 +60,33 @@ final class Env {
 			// not Linux
 		}
 		return System.getProperty("os.arch");
+	}
+
+	/** Whether Netty may use {@code sun.misc.Unsafe} (Netty 4.2 stops by default on JDK 24+), and why not. */
+	static String nettyUnsafe() {
+		String property = System.getProperty("io.netty.noUnsafe");
+		String state = PlatformDependent.hasUnsafe() ? "available"
+				: "NOT available (" + PlatformDependent.getUnsafeUnavailabilityCause() + ")";
+		return "PlatformDependent.hasUnsafe(): " + state + "; -Dio.netty.noUnsafe=" + ((property == null) ? "(unset)"
+				: property) + "; direct buffer cleaner-less: " + PlatformDependent.useDirectBufferNoCleaner();
+	}
+
+	/** Whether Netty's native epoll transport loaded, and why not. */
+	static String nativeTransport() {
+		return Epoll.isAvailable() ? "epoll available (native transport in use unless disabled in RatsConfig)"
+				: "epoll NOT available (" + Epoll.unavailabilityCause() + "), NIO in use";
+	}
+
+	/** The machine's 1, 5 and 15-minute load averages and runnable/total tasks, from /proc/loadavg. */
+	static String loadAverage() {
+		try {
+			String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return f[0] + " " + f[1] + " " + f[2] + " (1/5/15 min; runnable/total tasks " + f[3] + ") on " + Cpu.cores()
+					+ " cores";
+		}
+		catch (IOException | RuntimeException ex) {
+			return "unknown (" + ex.getMessage() + ")";
+		}
 	}
 
 	static String warmUpRule(Options options) {

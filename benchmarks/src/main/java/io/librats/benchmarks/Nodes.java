@@ -26,15 +26,20 @@ final class Nodes implements AutoCloseable {
 
 	/** A node with the library defaults except: loopback only, ephemeral port, no state directory, the run's AEAD. */
 	RatsClient start(UnaryOperator<RatsConfig.Builder> customizer) {
+		RatsClient node = create(this.env, customizer);
+		node.start();
+		this.started.add(node);
+		return node;
+	}
+
+	/** A node configured like {@link #start}, neither started nor stopped by this class. */
+	static RatsClient create(Env env, UnaryOperator<RatsConfig.Builder> customizer) {
 		RatsConfig.Builder builder = RatsConfig.builder()
 			.listenAddress(LOOPBACK)
 			.listenPort(0)
 			.stateDir(null)
-			.aead(this.env.aead);
-		RatsClient node = new RatsClient(customizer.apply(builder).build());
-		node.start();
-		this.started.add(node);
-		return node;
+			.aead(env.aead);
+		return new RatsClient(customizer.apply(builder).build());
 	}
 
 	RatsClient start() {

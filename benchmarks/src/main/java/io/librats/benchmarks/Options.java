@@ -5,6 +5,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.librats.noise.AeadImplementation;
 
@@ -49,48 +52,81 @@ final class Options {
 
 	static Options parse(String[] args) {
 		Options o = new Options();
-		for (String arg : args) {
-			if (arg.startsWith("--")) {
-				int eq = arg.indexOf('=');
-				String key = (eq < 0) ? arg.substring(2) : arg.substring(2, eq);
-				String value = (eq < 0) ? "" : arg.substring(eq + 1);
-				switch (key) {
-					case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
-					case "seconds" -> o.seconds = Double.parseDouble(value);
-					case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
-					case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
-					case "rounds" -> o.rounds = Integer.parseInt(value);
-					case "window" -> o.window = Integer.parseInt(value);
-					case "bulk-window" -> o.bulkWindow = Integer.parseInt(value);
-					case "samples" -> o.samples = Integer.parseInt(value);
-					case "connect-warmup" -> o.connectWarmup = Integer.parseInt(value);
-					case "dialers" -> o.dialers = Integer.parseInt(value);
-					case "idle-connections" -> o.idleConnections = Integer.parseInt(value);
-					case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
-					case "help" -> throw new IllegalArgumentException("");
-					default -> throw new IllegalArgumentException("unknown option " + arg);
-				}
+		parseArgs(args, (key, value) -> {
+			switch (key) {
+				case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
+				case "seconds" -> o.seconds = Double.parseDouble(value);
+				case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
+				case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
+				case "rounds" -> o.rounds = Integer.parseInt(value);
+				case "window" -> o.window = Integer.parseInt(value);
+				case "bulk-window" -> o.bulkWindow = Integer.parseInt(value);
+				case "samples" -> o.samples = Integer.parseInt(value);
+				case "connect-warmup" -> o.connectWarmup = Integer.parseInt(value);
+				case "dialers" -> o.dialers = Integer.parseInt(value);
+				case "idle-connections" -> o.idleConnections = Integer.parseInt(value);
+				case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
+				default -> throw new IllegalArgumentException("unknown option --" + key);
 			}
-			else if (EXPERIMENTS.contains(arg)) {
-				o.experiments.add(arg);
-			}
-			else if (arg.equals("all")) {
+		}, (word) -> {
+			if (word.equals("all")) {
 				o.experiments.addAll(EXPERIMENTS);
 			}
 			else {
-				throw new IllegalArgumentException("unknown experiment '" + arg + "'");
+				o.experiments.add(word);
 			}
-		}
+		}, EXPERIMENTS);
 		if (o.experiments.isEmpty()) {
 			o.experiments.addAll(EXPERIMENTS);
 		}
 		return o;
 	}
 
+	/**
+	 * Hands each {@code --key=value} (or {@code --key}, value "") to {@code option} and each other word, which must
+	 * be one of {@code experiments} or "all", to {@code experiment}. {@code --help} and unknown words throw
+	 * {@link IllegalArgumentException} (empty message for help), which {@link #parseOrExit} turns into the usage.
+	 */
+	static void parseArgs(String[] args, BiConsumer<String, String> option, Consumer<String> experiment,
+			List<String> experiments) {
+		for (String arg : args) {
+			if (arg.startsWith("--")) {
+				int eq = arg.indexOf('=');
+				String key = (eq < 0) ? arg.substring(2) : arg.substring(2, eq);
+				if (key.equals("help")) {
+					throw new IllegalArgumentException("");
+				}
+				option.accept(key, (eq < 0) ? "" : arg.substring(eq + 1));
+			}
+			else if (experiments.contains(arg) || arg.equals("all")) {
+				experiment.accept(arg);
+			}
+			else {
+				throw new IllegalArgumentException("unknown experiment '" + arg + "'");
+			}
+		}
+	}
+
+	/** Parses with {@code parser}; on a bad argument or {@code --help} prints the message and usage, exits 2. */
+	static <T> T parseOrExit(String[] args, Function<String[], T> parser, String usage) {
+		try {
+			return parser.apply(args);
+		}
+		catch (IllegalArgumentException ex) {
+			if (!ex.getMessage().isEmpty()) {
+				System.err.println(ex.getMessage());
+			}
+			System.err.println(usage);
+			System.exit(2);
+			throw ex;
+		}
+	}
+
 	static String usage() {
 		List<String> lines = new ArrayList<>();
 		lines.add("usage: java -jar benchmarks/target/rats-benchmarks.jar [small] [bulk] [connect] [idle] [options]");
 		lines.add("  no experiment named: all four, in that order");
+		lines.add("  (java -jar ... transport --help: upstream librats' bench_transport experiments, side by side)");
 		lines.add("  --aead=JDK|BOUNCY_CASTLE   force the AEAD (default: AeadImplementation.fastest())");
 		lines.add("  --seconds=3                length of one throughput measurement window");
 		lines.add("  --warmup=3                 least warm-up seconds per system; warm-up goes on until the JIT");

@@ -92,23 +92,9 @@ final class WindowedLoad {
 		return new Window(received, failed, cpu);
 	}
 
-	/**
-	 * Runs 1-second windows for at least {@code minSeconds} and then until one passes with the JIT compilers idle,
-	 * for at most {@code maxSeconds}. Returns a description for the report.
-	 */
+	/** Runs 1-second windows until the JIT has settled ({@link Cpu#warmUp}); returns a description. */
 	String warmUp(double minSeconds, double maxSeconds) {
-		long start = System.nanoTime();
-		boolean quiet = false;
-		double elapsed = 0;
-		while (elapsed < maxSeconds) {
-			Window w = run(1.0);
-			elapsed = (System.nanoTime() - start) / 1e9;
-			quiet = Cpu.jitQuiet(w.cpu());
-			if (quiet && elapsed >= minSeconds) {
-				break;
-			}
-		}
-		return String.format(java.util.Locale.ROOT, "%.0f s%s", elapsed, quiet ? "" : " (JIT still compiling)");
+		return Cpu.warmUp(() -> run(1.0), minSeconds, maxSeconds);
 	}
 
 	private void drain() {

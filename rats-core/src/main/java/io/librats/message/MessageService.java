@@ -268,7 +268,7 @@ public final class MessageService implements InboundFrameHandler {
 		}
 		if (queued) {
 			connection.inboundQueued(size);
-			connection.orderedExecutor().execute(() -> {
+			connection.deliverAfterRead(() -> {
 				try {
 					for (Registration registration : registered) {
 						if (registration.delivery == Delivery.EXECUTOR) {

@@ -1,5 +1,6 @@
 package io.librats.nat;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,10 +42,20 @@ public interface NatService extends ExternalAddressService {
 
 	/**
 	 * The relayed transport address of the node's TURN TCP allocation (RFC 6062): an extra public listening address
-	 * that peers dial like any TCP peer. Empty without TURN servers, with {@code enableTurnRelay} off, or while the
-	 * allocation is being (re)made.
+	 * that peers dial like any TCP peer, once permitted. The TURN server lets in only peers whose IP holds a permission
+	 * (RFC 8656 section 9): the server's own addresses are permitted, so peers relayed by the same server get in;
+	 * any other peer's public IP needs {@link #permitRelayedPeer}. Empty without TURN servers, with
+	 * {@code enableTurnRelay} off, or while the allocation is being (re)made.
 	 */
 	Optional<InetSocketAddress> relayedAddress();
+
+	/**
+	 * Lets peers from {@code address} (their public IP, any port) connect to our relayed address. The permission is
+	 * kept refreshed and is installed again on every new allocation. Completes once the TURN server has it, or at once
+	 * while there is no allocation (it is installed with the next one); fails when the node has no TURN relay or holds
+	 * too many permissions already.
+	 */
+	CompletableFuture<Void> permitRelayedPeer(InetAddress address);
 
 	/**
 	 * Whether dialing {@code address} would reach this node itself: one of its public addresses with its listen port,

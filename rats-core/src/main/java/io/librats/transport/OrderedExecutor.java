@@ -37,6 +37,22 @@ final class OrderedExecutor implements Executor {
 		schedule();
 	}
 
+	/**
+	 * Queues a task without waking the pool: the event loop queues every message of one read this way and calls
+	 * {@link #kick()} when the read is complete, so a read of 200 small messages wakes a pool thread once, not 200
+	 * times. A drain already running picks the task up by itself.
+	 */
+	void executeDeferred(Runnable task) {
+		this.tasks.add(task);
+	}
+
+	/** Schedules a drain for tasks queued with {@link #executeDeferred}, if there are any. */
+	void kick() {
+		if (!this.tasks.isEmpty()) {
+			schedule();
+		}
+	}
+
 	private void schedule() {
 		if (this.scheduled.compareAndSet(false, true)) {
 			try {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -35,11 +36,20 @@ public final class PeerConnection {
 
 	private final TransportContext context;
 
-	private final Executor orderedExecutor;
+	private final OrderedExecutor orderedExecutor;
 
 	private final CompletableFuture<PeerConnection> established = new CompletableFuture<>();
 
 	private final AtomicLong pendingOutboundBytes = new AtomicLong();
+
+	/**
+	 * What {@link #isWritable()} says. Turns false on any thread (a send past the high-water mark) or on the event
+	 * loop (the channel's own mark); turns true only on the event loop, together with {@link #reportedWritable}.
+	 */
+	private final AtomicBoolean writable = new AtomicBoolean(true);
+
+	/** What the listeners last heard; event loop only. */
+	private boolean reportedWritable = true;
 
 	private final Object inboundLock = new Object();
 
@@ -87,7 +97,7 @@ public final class PeerConnection {
 
 	private volatile boolean admitted;
 
-	private final java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean failed = new AtomicBoolean();
 
 	private volatile GoodbyeReason goodbyeReceived;
 
@@ -128,6 +138,25 @@ public final class PeerConnection {
 		return this.orderedExecutor;
 	}
 
+	/**
+	 * Queues a handler task on the {@link #orderedExecutor()} from the event loop while a read is being decoded; the
+	 * pool is woken once at the end of the read instead of once per message. Off the event loop it is
+	 * {@code orderedExecutor().execute(task)}.
+	 */
+	public void deliverAfterRead(Runnable task) {
+		if (this.channel.eventLoop().inEventLoop()) {
+			this.orderedExecutor.executeDeferred(task);
+		}
+		else {
+			this.orderedExecutor.execute(task);
+		}
+	}
+
+	/** On the event loop, at the end of a read: starts the handler tasks {@link #deliverAfterRead} queued. */
+	void readComplete() {
+		this.orderedExecutor.kick();
+	}
+
 	public ByteBufAllocator alloc() {
 		return this.channel.alloc();
 	}
@@ -136,10 +165,45 @@ public final class PeerConnection {
 		return this.channel.eventLoop();
 	}
 
-	/** Whether the peer keeps up: the socket buffer is below its high-water mark and so is our own queue. */
+	/**
+	 * Whether the peer keeps up. False from the moment the socket buffer or our own queue of accepted, unwritten
+	 * frames crosses the high-water mark until both are back under the low one; each change is reported once to the
+	 * writability listeners, so a sender that stops on {@code false} always hears when to resume.
+	 */
 	public boolean isWritable() {
-		return this.channel.isWritable()
-				&& this.pendingOutboundBytes.get() < this.context.writeBufferHighWaterMark();
+		return this.writable.get() && this.channel.isWritable();
+	}
+
+	/** On the event loop: the channel crossed one of its water marks. */
+	void channelWritabilityChanged() {
+		if (!this.channel.isWritable()) {
+			if (this.writable.compareAndSet(true, false)) {
+				reportUnwritable();
+			}
+		}
+		else {
+			reportWritableIfDrained();
+		}
+	}
+
+	/** On the event loop: tells the listeners "not writable" once per change, then checks whether it is over. */
+	private void reportUnwritable() {
+		this.reportedWritable = false;
+		this.context.peerTable().writabilityChanged(this, false);
+		reportWritableIfDrained();
+	}
+
+	/**
+	 * On the event loop: reports writable again once the channel is writable and our queue is under the low mark,
+	 * never before the "not writable" it answers has been reported.
+	 */
+	private void reportWritableIfDrained() {
+		if (!this.reportedWritable && this.channel.isWritable()
+				&& this.pendingOutboundBytes.get() <= this.context.writeBufferLowWaterMark()) {
+			this.reportedWritable = true;
+			this.writable.set(true);
+			this.context.peerTable().writabilityChanged(this, true);
+		}
 	}
 
 	/** Completes when the rats handshake finished and the connection was accepted; fails if it closed before. */
@@ -159,7 +223,8 @@ public final class PeerConnection {
 					+ (size - FrameEncoder.HEADER_LENGTH) + " bytes exceeds maxFrameSize "
 					+ this.context.settings().maxFrameSize()));
 		}
-		if (this.pendingOutboundBytes.addAndGet(size) > this.context.maxOutboundBufferBytes()) {
+		long pending = this.pendingOutboundBytes.addAndGet(size);
+		if (pending > this.context.maxOutboundBufferBytes()) {
 			this.pendingOutboundBytes.addAndGet(-size);
 			frame.release();
 			this.context.metrics().increment(RatsMetrics.SENDS_REJECTED);
@@ -177,6 +242,7 @@ public final class PeerConnection {
 		ChannelPromise promise = this.channel.newPromise();
 		promise.addListener((ChannelFutureListener) (future) -> {
 			this.pendingOutboundBytes.addAndGet(-size);
+			reportWritableIfDrained();
 			if (future.isSuccess()) {
 				if (applicationMessage) {
 					this.messagesOut.increment();
@@ -190,6 +256,10 @@ public final class PeerConnection {
 			}
 		});
 		EventLoop loop = this.channel.eventLoop();
+		if (pending > this.context.writeBufferHighWaterMark() && this.writable.compareAndSet(true, false)) {
+			// Queued ahead of this frame's write, so the listeners hear "false" before any "true" that follows it.
+			reportUnwritable(loop);
+		}
 		if (loop.inEventLoop()) {
 			write(frame, promise);
 		}
@@ -203,6 +273,20 @@ public final class PeerConnection {
 			}
 		}
 		return result;
+	}
+
+	private void reportUnwritable(EventLoop loop) {
+		if (loop.inEventLoop()) {
+			reportUnwritable();
+		}
+		else {
+			try {
+				loop.execute(this::reportUnwritable);
+			}
+			catch (RuntimeException ex) {
+				// Loop shut down: the connection is gone, nobody is waiting to resume.
+			}
+		}
 	}
 
 	private static boolean isApplicationFrame(ByteBuf frame) {

@@ -39,12 +39,20 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 	@Override
 	public void handlerRemoved(ChannelHandlerContext ctx) {
 		this.liveness.cancel(false);
+		this.connection.readComplete();
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.liveness.cancel(false);
+		this.connection.readComplete();
 		super.channelInactive(ctx);
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		this.connection.readComplete();
+		super.channelReadComplete(ctx);
 	}
 
 	private void checkLiveness() {
@@ -116,7 +124,7 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-		this.context.peerTable().writabilityChanged(this.connection, ctx.channel().isWritable());
+		this.connection.channelWritabilityChanged();
 		super.channelWritabilityChanged(ctx);
 	}
 

@@ -230,7 +230,8 @@ final class PeerTable {
 	}
 
 	void writabilityChanged(PeerConnection connection, boolean writable) {
-		if (this.peers.get(connection.peerId()) == connection) {
+		String peerId = connection.peerId();
+		if (peerId != null && this.peers.get(peerId) == connection) {
 			this.events.writabilityChanged(connection, writable);
 		}
 	}

@@ -40,6 +40,8 @@ final class TransportContext {
 	InboundFrameHandler inbound() { return this.inbound; }
 	int maxOutboundBufferBytes() { return this.config.maxOutboundBufferBytes(); }
 	int writeBufferHighWaterMark() { return this.config.writeBufferHighWaterMark(); }
+
+	int writeBufferLowWaterMark() { return this.config.writeBufferLowWaterMark(); }
 	int maxPendingInboundMessages() { return this.config.maxPendingInboundMessages(); }
 	long maxPendingInboundBytes() { return this.config.maxPendingInboundBytes(); }
 	Duration handshakeTimeout() { return this.config.handshakeTimeout(); }

@@ -44,9 +44,32 @@ class RatsActuatorApplicationTests {
 	}
 
 	@Test
+	void twoAppsConfiguredOnlyWithALoopbackDhtFindEachOtherAndShowTheDhtOnTheEndpoint() throws Exception {
+		String[] dht = { "--rats.discovery.dht.enabled=true", "--rats.discovery.dht.bind-address=127.0.0.1",
+				"--rats.discovery.dht.namespace=actuator-test", "--rats.discovery.dht.lookup-interval=2s" };
+		try (ConfigurableApplicationContext a = TestApp.web(args("dht-alpha", dht))) {
+			RatsClient clientA = a.getBean(RatsClient.class);
+			int dhtPort = clientA.services().find(io.librats.dht.DhtService.class).orElseThrow().port();
+			List<String> withBootstrap = new java.util.ArrayList<>(List.of(dht));
+			withBootstrap.add("--rats.discovery.dht.bootstrap=127.0.0.1:" + dhtPort);
+			try (ConfigurableApplicationContext b = TestApp.web(args("dht-beta", withBootstrap.toArray(String[]::new)))) {
+				RatsClient clientB = b.getBean(RatsClient.class);
+				await().atMost(Duration.ofSeconds(60)).until(() -> clientA.isConnected(clientB.peerId()));
+
+				JsonNode section = json.readTree(TestApp.get(b, "/actuator/rats")).path("discovery").path("dht");
+				assertThat(section.path("enabled").asBoolean()).isTrue();
+				assertThat(section.path("running").asBoolean()).isTrue();
+				assertThat(section.path("nodes").asInt()).isPositive();
+				assertThat(section.path("nodeId").asString()).hasSize(40);
+				assertThat(section.path("counters").isObject()).isTrue();
+			}
+		}
+	}
+
+	@Test
 	void endpointsShowTheNodeAndItsPeersAndConnectAndDisconnect() throws Exception {
 		try (ConfigurableApplicationContext a = TestApp.web(args("alpha",
-				"--rats.nat.turn-servers[0].url=turn:127.0.0.1:3478",
+				"--rats.nat.turn-servers[0].url=turn:127.0.0.1:9",
 				"--rats.nat.turn-servers[0].username=alice", "--rats.nat.turn-servers[0].password=" + TURN_PASSWORD));
 				ConfigurableApplicationContext b = TestApp.web(args("beta"))) {
 			RatsClient clientA = a.getBean(RatsClient.class);
@@ -90,10 +113,13 @@ class RatsActuatorApplicationTests {
 			assertThat(node.path("discovery").path("mdns").path("status").asString()).contains("not enabled");
 
 			JsonNode nat = json.readTree(TestApp.get(a, "/actuator/rats/nat"));
-			assertThat(nat.path("detection").asString()).isEqualTo("enabled"); // a TURN server is configured
-			assertThat(nat.path("natType").asString()).isEqualTo("UNKNOWN");
+			// a TURN server is configured, so the node attached its NAT subsystem; b has none
+			assertThat(nat.path("detection").asString()).isIn("enabled, not measured yet", "measured");
+			assertThat(json.readTree(TestApp.get(b, "/actuator/rats/nat")).path("detection").asString())
+				.startsWith("not available");
+			assertThat(nat.path("natType").isString()).isTrue();
 			assertThat(nat.path("strategy").asString()).isEqualTo("AUTO_ADAPTIVE");
-			assertThat(nat.path("turnServers").get(0).path("url").asString()).isEqualTo("turn:127.0.0.1:3478");
+			assertThat(nat.path("turnServers").get(0).path("url").asString()).isEqualTo("turn:127.0.0.1:9");
 			assertThat(nat.path("turnServers").get(0).path("password").asString()).isEqualTo("******");
 			assertThat(nat.path("candidates").isArray()).isTrue();
 			JsonNode attempt = nat.path("recentAttempts").get(0);

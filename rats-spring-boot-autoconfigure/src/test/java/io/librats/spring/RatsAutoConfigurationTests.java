@@ -23,6 +23,7 @@ import io.librats.spring.autoconfigure.RatsEndpointAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsHealthContributorAutoConfiguration;
 import io.librats.spring.autoconfigure.RatsLifecycle;
 import io.librats.spring.autoconfigure.RatsMetricsAutoConfiguration;
+import io.librats.spring.autoconfigure.RatsProperties;
 import io.librats.spring.event.ConnectionAttemptEvent;
 import io.librats.spring.event.PeerConnectedEvent;
 import io.librats.spring.event.PeerDisconnectedEvent;
@@ -83,8 +84,8 @@ class RatsAutoConfigurationTests {
 	void propertiesReachTheCoreConfiguration() {
 		runner().withPropertyValues("rats.max-peers=7", "rats.peers=127.0.0.1:1,[::1]:2",
 				"rats.protocol-id=chat-app", "rats.max-message-size=1MB", "rats.ping-interval=2s",
-				"rats.peer-timeout=5s", "rats.nat.stun-servers=127.0.0.1:3478",
-				"rats.nat.turn-servers[0].url=turn:127.0.0.1:3478?transport=tcp",
+				"rats.peer-timeout=5s", "rats.nat.stun-servers=127.0.0.1:9",
+				"rats.nat.turn-servers[0].url=turn:127.0.0.1:9?transport=tcp",
 				"rats.nat.turn-servers[0].username=u", "rats.nat.turn-servers[0].password=p")
 			.run((context) -> {
 				RatsConfig config = context.getBean(RatsConfig.class);
@@ -93,9 +94,55 @@ class RatsAutoConfigurationTests {
 				assertThat(config.protocolId()).isEqualTo("chat-app");
 				assertThat(config.maxFrameSize()).isEqualTo(1024 * 1024);
 				assertThat(config.peerTimeout()).isEqualTo(Duration.ofSeconds(5));
-				assertThat(config.natTraversal().stunServers()).containsExactly("127.0.0.1:3478");
+				assertThat(config.natTraversal().stunServers()).containsExactly("127.0.0.1:9");
 				assertThat(config.natTraversal().turnServers()).singleElement()
 					.satisfies((turn) -> assertThat(turn.password()).isEqualTo("p"));
+			});
+	}
+
+	@Test
+	void propertyDefaultsAreTheCoreDefaults() {
+		// the defaults are literals in RatsProperties so that the metadata shows them; this keeps them in step
+		RatsConfig core = RatsConfig.defaults();
+		RatsProperties properties = new RatsProperties();
+		assertThat(properties.getPort()).isEqualTo(core.listenPort());
+		assertThat(properties.getMaxPeers()).isEqualTo(core.maxPeers());
+		assertThat(properties.isEncryption()).isEqualTo(core.encryption());
+		assertThat(properties.getProtocolId()).isEqualTo(core.protocolId());
+		assertThat(properties.getConnectTimeout()).isEqualTo(core.connectTimeout());
+		assertThat(properties.getHandshakeTimeout()).isEqualTo(core.handshakeTimeout());
+		assertThat(properties.getPingInterval()).isEqualTo(core.pingInterval());
+		assertThat(properties.getPeerTimeout()).isEqualTo(core.peerTimeout());
+		assertThat(properties.getReconnectInitialDelay()).isEqualTo(core.reconnectInitialDelay());
+		assertThat(properties.getReconnectMaxDelay()).isEqualTo(core.reconnectMaxDelay());
+		assertThat(properties.getReconnectMaxAttempts()).isEqualTo(core.reconnectMaxAttempts());
+		assertThat(properties.getMaxMessageSize().toBytes()).isEqualTo(core.maxFrameSize());
+		io.librats.dht.DhtConfig dht = io.librats.dht.DhtConfig.defaults();
+		assertThat(properties.getDiscovery().getDht().getPort()).isEqualTo(dht.port());
+		assertThat(properties.getDiscovery().getDht().getBindAddress()).isEqualTo(dht.bindAddress());
+		assertThat(properties.getDiscovery().getDht().getNamespace()).isEqualTo(dht.namespace());
+		assertThat(properties.getDiscovery().getDht().getAnnounceInterval()).isEqualTo(dht.announceInterval());
+		assertThat(properties.getDiscovery().getDht().getLookupInterval()).isEqualTo(dht.lookupInterval());
+	}
+
+	@Test
+	void environmentVariablesBindWithRelaxedNames() {
+		java.util.Map<String, Object> variables = java.util.Map.of("RATS_PORT", "0", "RATS_MAXPEERS", "9",
+				"RATS_PEERS_0_", "127.0.0.1:9", "RATS_DISCOVERY_DHT_NAMESPACE", "from-env");
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RatsAutoConfiguration.class))
+			.withPropertyValues("rats.state-dir=" + this.tmp.resolve("env"), "rats.handler-threads=2")
+			.withInitializer((context) -> context.getEnvironment().getPropertySources().addFirst(
+					new org.springframework.core.env.SystemEnvironmentPropertySource(
+							org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							variables)))
+			.run((context) -> {
+				RatsProperties properties = context.getBean(RatsProperties.class);
+				assertThat(properties.getPort()).isZero();
+				assertThat(properties.getMaxPeers()).isEqualTo(9);
+				assertThat(properties.getPeers()).containsExactly("127.0.0.1:9");
+				assertThat(properties.getDiscovery().getDht().getNamespace()).isEqualTo("from-env");
+				assertThat(context.getBean(RatsClient.class).listenPort()).isPositive();
 			});
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The namespace harness itself: wiring, child processes talking across it, and cleanup. */
 class NetnsHarnessTest {
@@ -21,8 +22,9 @@ class NetnsHarnessTest {
 			VethLink.connect(a, "eth0", "10.77.0.1/24", b, "eth0", "10.77.0.2/24");
 			VethLink.addAddress(a, "eth0", "fd77::1/64");
 			VethLink.addAddress(b, "eth0", "fd77::2/64");
-			assertThat(a.exec("ip", "-o", "addr", "show", "dev", "eth0")).contains("10.77.0.1/24", "fd77::1/64")
-				.doesNotContain("tentative");
+			assertThat(a.exec("ip", "-o", "addr", "show", "dev", "eth0")).contains("10.77.0.1/24", "fd77::1/64");
+			// DAD is off, so no address waits "tentative" for seconds; a loaded kernel may still take a moment
+			await().atMost(WAIT).until(() -> !a.exec("ip", "-o", "addr", "show", "dev", "eth0").contains("tentative"));
 
 			NetnsProcess server = a.startJava("echo", UdpEchoMain.class, List.of(), "server", "::");
 			serverPid = server.pid();

@@ -23,7 +23,9 @@ import io.librats.mdns.MdnsService;
 import io.librats.mdns.MdnsServiceInfo;
 import io.librats.mdns.MdnsStats;
 import io.librats.nat.ExternalAddressService;
+import io.librats.nat.NatService;
 import io.librats.nat.NatType;
+import io.librats.nat.NatTypeInfo;
 import io.librats.spring.autoconfigure.RatsLifecycle;
 import io.librats.spring.autoconfigure.RatsProperties;
 import io.librats.spring.env.NodeStatePropertySource;
@@ -130,12 +132,11 @@ public class RatsNodeReport {
 		for (PeerInfo info : this.client.peers()) {
 			Map<String, Object> peer = new LinkedHashMap<>();
 			peer.put("peerId", info.peerId());
-			InetSocketAddress address = info.address();
-			peer.put("address", (address != null) ? hostPort(address.getAddress().getHostAddress(), address.getPort())
-					: null);
+			peer.put("address", address(info.address()));
 			peer.put("listenPort", info.listenPort());
 			peer.put("direction", info.direction());
 			peer.put("connectionMethod", this.client.connectionMethod(info.peerId()).map(Enum::name).orElse(null));
+			peer.put("path", info.path());
 			peer.put("encrypted", info.encrypted());
 			peer.put("connectedSince", info.connectedSince());
 			peer.put("handshakeMillis", millis(info.handshakeDuration()));
@@ -221,12 +222,29 @@ public class RatsNodeReport {
 
 	public Map<String, Object> nat() {
 		Map<String, Object> nat = new LinkedHashMap<>();
-		boolean detection = hasSubsystem("nat");
-		nat.put("detection", detection ? "enabled"
+		Optional<NatService> service = this.client.services().find(NatService.class);
+		Optional<NatTypeInfo> measured = service.flatMap(NatService::lastNatCharacteristics);
+		nat.put("detection", service.isPresent() ? (measured.isPresent() ? "measured" : "enabled, not measured yet")
 				: "not available: no NAT traversal subsystem is attached; only direct connections are made");
 		nat.put("natType", natType());
 		nat.put("publicAddress", publicAddress());
-		nat.put("detectedAt", this.environment.getProperty(NodeStatePropertySource.NAT_DETECTED_AT));
+		nat.put("detectedAt", measured.map(NatTypeInfo::detectedAt).map(Object::toString)
+			.orElseGet(() -> this.environment.getProperty(NodeStatePropertySource.NAT_DETECTED_AT)));
+		measured.ifPresent((info) -> {
+			Map<String, Object> characteristics = new LinkedHashMap<>();
+			characteristics.put("mapping", info.mapping());
+			characteristics.put("filtering", info.filtering());
+			characteristics.put("hairpinning", info.hairpinning());
+			characteristics.put("behindNat", info.behindNat());
+			characteristics.put("sharedAddressSpace", info.sharedAddressSpace());
+			characteristics.put("mappedAddress", address(info.mappedAddress()));
+			characteristics.put("server", address(info.server()));
+			characteristics.put("tookMillis", millis(info.took()));
+			characteristics.put("detail", info.detail());
+			nat.put("characteristics", characteristics);
+		});
+		nat.put("relayedAddress", service.flatMap(NatService::relayedAddress).map(RatsNodeReport::address)
+			.orElse(null));
 		nat.put("strategy", this.properties.getNat().getStrategy());
 		nat.put("stunServers", this.client.config().natTraversal().stunServers());
 		List<Map<String, Object>> turn = new ArrayList<>();
@@ -238,21 +256,49 @@ public class RatsNodeReport {
 			turn.add(entry);
 		}
 		nat.put("turnServers", turn);
-		nat.put("candidates", List.of());
+		nat.put("candidates", candidates(service));
 		nat.put("recentAttempts", recentAttempts());
 		return nat;
 	}
 
-	/** The detected NAT type: saved in the state directory, or {@code UNKNOWN}. */
+	/** The NAT type: measured by the NAT subsystem if running, else saved in the state directory, else UNKNOWN. */
 	public String natType() {
-		return this.environment.getProperty(NodeStatePropertySource.NAT_TYPE, NatType.UNKNOWN.name());
+		return this.client.services().find(NatService.class).flatMap(NatService::lastNatCharacteristics)
+			.map((info) -> info.natType().name())
+			.orElseGet(() -> this.environment.getProperty(NodeStatePropertySource.NAT_TYPE, NatType.UNKNOWN.name()));
 	}
 
 	private String publicAddress() {
-		Optional<InetAddress> live = this.client.services().find(ExternalAddressService.class)
-			.flatMap(ExternalAddressService::externalAddress);
-		return live.map(InetAddress::getHostAddress)
+		Optional<String> live = this.client.services().find(NatService.class).flatMap(NatService::publicAddress)
+			.map(RatsNodeReport::address);
+		if (live.isPresent()) {
+			return live.get();
+		}
+		return this.client.services().find(ExternalAddressService.class)
+			.flatMap(ExternalAddressService::externalAddress)
+			.map(InetAddress::getHostAddress)
 			.orElseGet(() -> this.environment.getProperty(NodeStatePropertySource.NAT_PUBLIC_ADDRESS));
+	}
+
+	/** The addresses peers may dial: our listen addresses (host), the STUN-mapped one and the TURN-relayed one. */
+	private List<Map<String, Object>> candidates(Optional<NatService> service) {
+		List<Map<String, Object>> candidates = new ArrayList<>();
+		for (String address : listenAddresses()) {
+			candidates.add(Map.of("type", "host", "address", address));
+		}
+		service.flatMap(NatService::publicAddress)
+			.ifPresent((mapped) -> candidates.add(Map.of("type", "server-reflexive", "address", address(mapped))));
+		service.flatMap(NatService::relayedAddress)
+			.ifPresent((relayed) -> candidates.add(Map.of("type", "relayed", "address", address(relayed))));
+		return candidates;
+	}
+
+	private static String address(InetSocketAddress address) {
+		if (address == null) {
+			return null;
+		}
+		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+		return hostPort(host, address.getPort());
 	}
 
 	public List<Map<String, Object>> recentAttempts() {

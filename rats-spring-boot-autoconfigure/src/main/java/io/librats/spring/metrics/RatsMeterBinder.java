@@ -5,6 +5,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,7 +54,7 @@ public class RatsMeterBinder implements MeterBinder {
 		}
 		this.client.onConnectionAttempt((result) -> Timer.builder("rats.connection.attempts")
 			.description("Connection attempts and their duration")
-			.tag("method", result.method().name().toLowerCase(java.util.Locale.ROOT))
+			.tag("method", result.method().name().toLowerCase(Locale.ROOT))
 			.tag("outcome", result.success() ? "success" : "failure")
 			.register(registry)
 			.record(result.duration()));
@@ -64,23 +65,36 @@ public class RatsMeterBinder implements MeterBinder {
 				if (handshake != null) {
 					Timer.builder("rats.handshakes")
 						.description("Completed rats handshakes (Noise and HELLO) and their duration")
-						.tag("direction", peer.direction().name().toLowerCase(java.util.Locale.ROOT))
+						.tag("direction", peer.direction().name().toLowerCase(Locale.ROOT))
 						.register(registry)
 						.record(handshake);
 				}
 			}
 		});
-		Map<String, Counter[]> byType = new ConcurrentHashMap<>();
-		this.client.onMessageTraffic((inbound, type, bytes) -> {
-			Counter[] counters = byType.computeIfAbsent((inbound ? "in:" : "out:") + type, (key) -> new Counter[] {
+		Map<String, TrafficMeters> byType = new ConcurrentHashMap<>();
+		this.client.onMessageTraffic((inbound, type, bytes) -> byType
+			.computeIfAbsent((inbound ? "in:" : "out:") + type, (key) -> TrafficMeters.of(registry, inbound, type))
+			.record(bytes));
+	}
+
+	/** The two meters of one direction and message type, looked up once. */
+	private record TrafficMeters(Counter messages, Counter bytes) {
+
+		static TrafficMeters of(MeterRegistry registry, boolean inbound, String type) {
+			String direction = inbound ? "in" : "out";
+			return new TrafficMeters(
 					Counter.builder("rats.messages").description("Messages by direction and type")
-						.tag("direction", inbound ? "in" : "out").tag("type", type).register(registry),
+						.tag("direction", direction).tag("type", type).register(registry),
 					Counter.builder("rats.messages.bytes").baseUnit("bytes")
 						.description("Message bytes by direction and type")
-						.tag("direction", inbound ? "in" : "out").tag("type", type).register(registry) });
-			counters[0].increment();
-			counters[1].increment(bytes);
-		});
+						.tag("direction", direction).tag("type", type).register(registry));
+		}
+
+		void record(int size) {
+			this.messages.increment();
+			this.bytes.increment(size);
+		}
+
 	}
 
 	/** The names of the core's counters: the public string constants of {@link RatsMetrics}. */

@@ -4,7 +4,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,19 +17,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.librats.RatsClient;
-import io.librats.config.RatsConfig;
 import io.librats.message.Delivery;
 import io.librats.message.IncomingMessage;
 import io.librats.spring.messaging.annotation.MessageType;
 import io.librats.spring.messaging.annotation.PeerId;
 import io.librats.spring.messaging.annotation.RatsListener;
-import io.librats.transport.TcpBinding;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
 import org.aspectj.lang.annotation.Aspect;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -38,13 +34,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Scope;
 import org.springframework.context.annotation.ScopedProxyMode;
+import org.springframework.messaging.handler.annotation.Header;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One node of the two-application tests: a full Boot application with auto-configuration and its own
- * {@link RatsClient} on an ephemeral loopback port (until the starter's own client bean exists), started with the
- * context and closed with it.
+ * One node of the two-application tests: a full Boot application whose {@link RatsClient} is the starter's, configured
+ * by the test with {@code rats.*} properties (an ephemeral loopback port, a temporary state directory).
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -52,16 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 		MessagingTestApp.AuditAspect.class, MessagingTestApp.ScopedListener.class, MessagingTestApp.LazyListener.class,
 		MessagingTestApp.Probe.class })
 class MessagingTestApp {
-
-	@Bean(initMethod = "start")
-	RatsClient ratsClient(@Value("${test.state-dir}") Path stateDir, JsonMapper jsonMapper) {
-		RatsConfig config = RatsConfig.builder()
-			.listenAddress("127.0.0.1")
-			.listenPort(0)
-			.stateDir(stateDir)
-			.build();
-		return new RatsClient(config, TcpBinding.select(config.nativeTransport()), jsonMapper);
-	}
 
 	@Bean
 	RatsListenerErrorHandler boomHandler(Probe probe) {
@@ -200,8 +185,8 @@ class MessagingTestApp {
 		}
 
 		@RatsListener({ "kind-a", "kind-b" })
-		String kind(@MessageType String type, IncomingMessage raw) {
-			return type + ":" + raw.isRequest();
+		String kind(@MessageType String type, IncomingMessage raw, @Header(RatsMessageHeaders.PEER_ID) String from) {
+			return type + ":" + raw.isRequest() + ":" + from.equals(raw.peerId());
 		}
 
 		@RatsListener(value = "hello", replyType = "hello.ack")

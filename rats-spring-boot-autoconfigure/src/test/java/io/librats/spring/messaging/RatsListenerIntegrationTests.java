@@ -23,6 +23,8 @@ import io.librats.spring.messaging.MessagingTestApp.ChatMessage;
 import io.librats.spring.messaging.MessagingTestApp.Note;
 import io.librats.spring.messaging.MessagingTestApp.Probe;
 import io.librats.spring.messaging.MessagingTestApp.Received;
+import io.librats.spring.messaging.config.RatsListenerContainer;
+import io.librats.spring.messaging.config.RatsListenerEndpointRegistry;
 import io.librats.transport.PeerNotConnectedException;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.assertj.core.api.ThrowableAssertAlternative;
@@ -82,7 +84,7 @@ class RatsListenerIntegrationTests {
 	private static ConfigurableApplicationContext start(String name) {
 		return new SpringApplicationBuilder(MessagingTestApp.class).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "spring.application.name=" + name,
-					"test.state-dir=" + stateDirs.resolve(name))
+					"rats.state-dir=" + stateDirs.resolve(name), "rats.port=0", "rats.listen-address=127.0.0.1")
 			.run();
 	}
 
@@ -192,9 +194,9 @@ class RatsListenerIntegrationTests {
 	@Test
 	void messageTypeAndRawMessageParameters() {
 		assertThat(template.request(bobId, "kind-a", Map.of(), String.class)).succeedsWithin(WAIT)
-			.isEqualTo("kind-a:true");
+			.isEqualTo("kind-a:true:true");
 		assertThat(template.request(bobId, "kind-b", Map.of(), String.class)).succeedsWithin(WAIT)
-			.isEqualTo("kind-b:true");
+			.isEqualTo("kind-b:true:true");
 	}
 
 	@Test
@@ -294,6 +296,21 @@ class RatsListenerIntegrationTests {
 		assertThat(template.request("00".repeat(20), "chat", Map.of(), String.class)).failsWithin(WAIT)
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseInstanceOf(PeerNotConnectedException.class);
+	}
+
+	@Test
+	void aStoppedListenerContainerNoLongerReceives() {
+		RatsListenerContainer text = bob.getBean(RatsListenerEndpointRegistry.class)
+			.getListenerContainer(MessagingTestApp.ChatListeners.class.getName() + ".onText");
+		text.stop();
+		try {
+			assertRemoteError(template.request(bobId, "text", "anyone?", String.class))
+				.withMessageContaining("no handler for message type 'text'");
+		}
+		finally {
+			text.start();
+		}
+		assertThat(template.request(bobId, "text", "back", String.class)).succeedsWithin(WAIT).isEqualTo("BACK");
 	}
 
 	@Test

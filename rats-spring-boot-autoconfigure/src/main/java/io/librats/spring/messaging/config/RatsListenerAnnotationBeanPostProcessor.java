@@ -88,9 +88,21 @@ final class RatsListenerAnnotationBeanPostProcessor
 					+ "prototype: make it a singleton, or give its scope a proxy (proxyMode = TARGET_CLASS)");
 		}
 		if (this.registeredBeans.add(beanName)) {
+			listeners.keySet().forEach((method) -> checkInvocable(method, bean, beanName));
 			processListeners(beanName, () -> bean, listeners);
 		}
 		return bean;
+	}
+
+	/** Fails startup, rather than every message, when a proxy cannot delegate a listener method to its target. */
+	private static void checkInvocable(Method method, Object bean, String beanName) {
+		try {
+			AopUtils.selectInvocableMethod(method, bean.getClass());
+		}
+		catch (IllegalStateException ex) {
+			throw new BeanInitializationException("@RatsListener method '" + method.getName() + "' of bean '"
+					+ beanName + "' cannot be invoked through the bean's proxy: " + ex.getMessage(), ex);
+		}
 	}
 
 	@Override

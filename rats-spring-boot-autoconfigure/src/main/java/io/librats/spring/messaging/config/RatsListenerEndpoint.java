@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 
 import io.librats.message.Delivery;
 import io.librats.spring.messaging.RatsListenerErrorHandler;
-import org.springframework.aop.framework.Advised;
 import org.springframework.aop.support.AopUtils;
 
 /**
@@ -27,22 +26,11 @@ record RatsListenerEndpoint(String id, List<String> types, String beanName, Supp
 	/**
 	 * The method to invoke on {@code bean}: the annotated one, or for a JDK dynamic proxy the same method on one of
 	 * its interfaces, so the call goes through the proxy and its advice.
+	 * @throws IllegalStateException if the proxy cannot delegate the method to its target (not on any interface of a
+	 * JDK proxy, or private on a class-based proxy)
 	 */
 	Method invocableMethod(Object bean) {
-		if (!AopUtils.isJdkDynamicProxy(bean)) {
-			return this.method;
-		}
-		for (Class<?> proxied : ((Advised) bean).getProxiedInterfaces()) {
-			try {
-				return proxied.getMethod(this.method.getName(), this.method.getParameterTypes());
-			}
-			catch (NoSuchMethodException ex) {
-				// not on this interface
-			}
-		}
-		throw new IllegalStateException("@RatsListener method '" + this.method.getName() + "' of bean '"
-				+ this.beanName + "' is not declared by any interface of its JDK proxy: declare it on an interface or "
-				+ "use class-based proxies (spring.aop.proxy-target-class=true)");
+		return AopUtils.selectInvocableMethod(this.method, bean.getClass());
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.librats.spring.messaging.config;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,7 @@ import io.librats.message.MessageHandler;
 import io.librats.metrics.RatsMetrics;
 import io.librats.spring.messaging.ListenerExecutionFailedException;
 import io.librats.spring.messaging.RatsPayloadConverter;
+import io.librats.transport.PeerNotConnectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.messaging.converter.MessageConversionException;
@@ -93,29 +95,47 @@ final class RatsListenerMethodAdapter implements MessageHandler {
 		return method;
 	}
 
-	/** Sends a listener's (or error handler's) non-null result back to the sender. */
+	/** Sends a listener's non-null result back to the sender; one that cannot be written is a listener failure. */
 	private void answer(IncomingMessage incoming, Object value) {
 		if (value == null) {
 			return;
 		}
-		JsonNode reply;
-		try {
-			// Serialised here, with the listeners' mapper, so a value that cannot be written is a listener failure
-			// (and a request still gets its error reply) rather than a reply that silently never leaves.
-			reply = this.converter.mapper().valueToTree(value);
-		}
-		catch (RuntimeException ex) {
+		JsonNode reply = toJson(value);
+		if (reply == null) {
 			failed(incoming, new IllegalArgumentException("cannot write the return value of type "
 					+ value.getClass().getName() + " as JSON"));
 			return;
 		}
+		send(incoming, reply);
+	}
+
+	/**
+	 * Writes a reply with the listeners' mapper here, so a value that cannot be written is noticed while a request
+	 * can still get its error reply, instead of a reply that silently never leaves. {@code null} if it cannot.
+	 */
+	private JsonNode toJson(Object value) {
+		try {
+			return this.converter.mapper().valueToTree(value);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private void send(IncomingMessage incoming, JsonNode reply) {
 		if (incoming.isRequest()) {
 			incoming.reply(reply).whenComplete((ignored, ex) -> logSendFailure("reply", incoming, ex));
 		}
 		else if (this.endpoint.replyType() != null) {
-			this.client.send(incoming.peerId(), this.endpoint.replyType(), reply)
-				.whenComplete((ignored, ex) -> logSendFailure("'" + this.endpoint.replyType() + "' message", incoming,
-						ex));
+			CompletableFuture<Void> sent;
+			try {
+				sent = this.client.send(incoming.peerId(), this.endpoint.replyType(), reply);
+			}
+			catch (IllegalArgumentException ex) {
+				sent = CompletableFuture.failedFuture(ex); // a replyType the protocol refuses, e.g. too long
+			}
+			sent.whenComplete((ignored, ex) -> logSendFailure("'" + this.endpoint.replyType() + "' message", incoming,
+					ex));
 		}
 		else if (this.warnedUnansweredReturn.compareAndSet(false, true)) {
 			logger.warn("Listener '{}' returned a value for message '{}', which is not a request and the listener has "
@@ -123,10 +143,19 @@ final class RatsListenerMethodAdapter implements MessageHandler {
 		}
 	}
 
+	/** A peer that has gone is routine; anything else (buffer full, a bad reply type) deserves a warning. */
 	private void logSendFailure(String what, IncomingMessage incoming, Throwable ex) {
-		if (ex != null) {
+		if (ex == null) {
+			return;
+		}
+		Throwable cause = unwrap(ex);
+		if (cause instanceof PeerNotConnectedException) {
 			logger.debug("Could not send the {} of listener '{}' to peer {}: {}", what, this.endpoint.id(),
-					incoming.peerId(), ex.getMessage());
+					incoming.peerId(), cause.getMessage());
+		}
+		else {
+			logger.warn("Could not send the {} of listener '{}' to peer {}: {}", what, this.endpoint.id(),
+					incoming.peerId(), cause.toString());
 		}
 	}
 
@@ -147,9 +176,14 @@ final class RatsListenerMethodAdapter implements MessageHandler {
 				Object handled = this.endpoint.errorHandler()
 					.handleError(incoming, new ListenerExecutionFailedException(this.endpoint.id(), incoming.type(),
 							incoming.peerId(), ex));
-				if (handled != null) {
-					answer(incoming, handled);
+				JsonNode reply = (handled != null) ? toJson(handled) : null;
+				if (reply != null) {
+					send(incoming, reply);
 					return;
+				}
+				if (handled != null) {
+					logger.error("Error handler of listener '{}' returned a {}, which cannot be written as JSON",
+							this.endpoint.id(), handled.getClass().getName());
 				}
 			}
 			catch (Exception | LinkageError | AssertionError handlerFailure) {

@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
@@ -19,6 +20,10 @@ import io.librats.spring.messaging.config.RatsListenerBootstrapConfiguration;
 import io.librats.spring.messaging.config.RatsListenerContainer;
 import io.librats.spring.messaging.config.RatsListenerEndpointRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -145,40 +150,38 @@ class RatsMessagingAutoConfigurationTests {
 			});
 	}
 
-	@Test
-	void unresolvablePlaceholderFailsStartup() {
-		assertStartupFails(PlaceholderListeners.class, "Could not resolve placeholder 'app.greeting-type'");
+	static Stream<Arguments> startupFailures() {
+		return Stream.of(
+				Arguments.of("unresolvable placeholder", PlaceholderListeners.class,
+						"Could not resolve placeholder 'app.greeting-type'", new String[0]),
+				Arguments.of("unknown error handler", MissingErrorHandler.class,
+						"names error handler 'noSuchHandler'", new String[0]),
+				Arguments.of("@PeerId on a non-String", WrongPeerIdType.class, "is declared as java.lang.Integer",
+						new String[0]),
+				Arguments.of("no message type", NoType.class, "names no message type", new String[] { "app.empty=" }),
+				Arguments.of("prototype bean", PrototypeListenerConfig.class, "is a prototype", new String[0]),
+				Arguments.of("duplicate id", DuplicateIds.class, "already has the id 'same'", new String[0]),
+				Arguments.of("private method of a proxied bean", ProxiedPrivateListener.class,
+						"cannot be invoked through the bean's proxy", new String[0]),
+				Arguments.of("message type the protocol refuses", PlaceholderListeners.class,
+						"Cannot start listener 'greeter'", new String[] { "app.greeting-type=" + "x".repeat(256) }));
 	}
 
-	@Test
-	void unknownErrorHandlerFailsStartupNamingIt() {
-		assertStartupFails(MissingErrorHandler.class, "names error handler 'noSuchHandler'");
-	}
-
-	@Test
-	void wrongPeerIdParameterTypeFailsStartup() {
-		assertStartupFails(WrongPeerIdType.class, "is declared as java.lang.Integer");
-	}
-
-	@Test
-	void listenerWithoutTypeFailsStartup() {
-		assertStartupFails(NoType.class, "names no message type", "app.empty=");
-	}
-
-	@Test
-	void listenerOnAPrototypeBeanFailsStartup() {
-		assertStartupFails(PrototypeListenerConfig.class, "is a prototype");
-	}
-
-	@Test
-	void duplicateListenerIdFailsStartup() {
-		assertStartupFails(DuplicateIds.class, "already has the id 'same'");
-	}
-
-	private void assertStartupFails(Class<?> configuration, String message, String... properties) {
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("startupFailures")
+	void misconfiguredListenerFailsStartupSayingWhy(String name, Class<?> configuration, String message,
+			String[] properties) {
 		this.withClient.withPropertyValues(properties)
 			.withUserConfiguration(configuration)
 			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining(message));
+	}
+
+	@Test
+	void enableRatsWithoutAClientFailsStartup() {
+		this.runner.withPropertyValues("app.greeting-type=greeting")
+			.withUserConfiguration(UserEnabledRats.class, PlaceholderListeners.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("needs exactly one RatsClient bean"));
 	}
 
 	@Test
@@ -229,6 +232,27 @@ class RatsMessagingAutoConfigurationTests {
 				}
 
 			};
+		}
+
+	}
+
+	static class PrivateListener {
+
+		@RatsListener("x")
+		@SuppressWarnings("unused")
+		private void on(JsonNode payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ProxiedPrivateListener {
+
+		@Bean
+		Object proxied() {
+			ProxyFactory factory = new ProxyFactory(new PrivateListener());
+			factory.setProxyTargetClass(true);
+			return factory.getProxy();
 		}
 
 	}

@@ -64,7 +64,29 @@ class RatsListenerEndpointTests {
 		Object proxy = new ProxyFactory(new Greeter()).getProxy();
 		RatsListenerEndpoint endpoint = endpoint(proxy, "notOnTheInterface");
 		assertThatIllegalStateException().isThrownBy(() -> endpoint.invocableMethod(proxy))
-			.withMessageContaining("'notOnTheInterface' of bean 'greeter' is not declared by any interface");
+			.withMessageContaining("'notOnTheInterface'")
+			.withMessageContaining("not found in any interface(s) of the exposed proxy type");
+	}
+
+	@Test
+	void privateMethodsOfClassProxiesAreRefused() throws Exception {
+		ProxyFactory factory = new ProxyFactory(new PrivateListener());
+		factory.setProxyTargetClass(true);
+		Object proxy = factory.getProxy();
+		Method method = PrivateListener.class.getDeclaredMethod("on", String.class);
+		RatsListenerEndpoint endpoint = new RatsListenerEndpoint("id", List.of("x"), "private", () -> proxy, method,
+				null, null, Delivery.EXECUTOR);
+		assertThatIllegalStateException().isThrownBy(() -> endpoint.invocableMethod(proxy))
+			.withMessageContaining("Switch its visibility");
+	}
+
+	static class PrivateListener {
+
+		@SuppressWarnings("unused")
+		private String on(String text) {
+			return text;
+		}
+
 	}
 
 }

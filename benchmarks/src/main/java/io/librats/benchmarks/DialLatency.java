@@ -1,0 +1,80 @@
+package io.librats.benchmarks;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+import io.librats.ConnectionAttemptResult;
+import io.librats.RatsClient;
+
+/**
+ * Transport experiment {@code dial}, as upstream's {@code bench_dial}: 25 dials to one listening node, each by a
+ * fresh client node started before the clock starts; time from {@code connectToPeer} to the completion of its future
+ * (TCP connect, preamble, Noise XX, HELLO both ways, admission); the first 2 dials are dropped; median and p95.
+ *
+ * <p>Upstream's binary is compiled ahead of time; a JVM compiles while it runs. So the 25 dials are measured after a
+ * JIT warm-up of the same cycle, and the dials of the cold JVM are reported beside them.
+ */
+final class DialLatency {
+
+	static final int DIALS = 25;
+
+	static final int DISCARDED = 2;
+
+	private DialLatency() {
+	}
+
+	static void measure(TransportOptions options, Env env, Map<String, Double> out) {
+		try (Nodes nodes = new Nodes(env)) {
+			RatsClient server = nodes.start();
+			double[] cold = dials(env, server, DIALS);
+			String warm = Cpu.warmUp(() -> dials(env, server, 20), options.warmupSeconds, options.maxWarmupSeconds);
+			Cpu.awaitQuiet();
+			Cpu.Sample s0 = Cpu.sample();
+			double[] ms = dials(env, server, DIALS);
+			Cpu.Usage usage = Cpu.sample().since(s0);
+			Table table = new Table("dials", "median ms", "p95 ms", "max ms", "n");
+			table.row("cold JVM (the process' first dials; info)", Table.num(Spin.percentile(cold, 0.5)),
+					Table.num(Spin.percentile(cold, 0.95)), Table.num(Spin.percentile(cold, 1)), cold.length);
+			table.row("after JIT warm-up (" + warm + ") - the row compared", Table.num(Spin.percentile(ms, 0.5)),
+					Table.num(Spin.percentile(ms, 0.95)), Table.num(Spin.percentile(ms, 1)), ms.length);
+			table.print(System.out);
+			System.out.printf("measured dials: JVM %s cores busy, JIT %.2f s, other processes %s cores%n",
+					Table.num(usage.processCores()), usage.jit(), Table.num(usage.foreignCores()));
+			out.put("dial.p50", Spin.percentile(ms, 0.5));
+			out.put("dial.p95", Spin.percentile(ms, 0.95));
+			out.put("dial.cold.p50", Spin.percentile(cold, 0.5));
+		}
+	}
+
+	/** {@code count} dials, each by a new client node; returns the milliseconds of all but the first {@link #DISCARDED}. */
+	private static double[] dials(Env env, RatsClient server, int count) {
+		double[] ms = new double[count - DISCARDED];
+		for (int i = 0; i < count; i++) {
+			RatsClient client = Nodes.create(env, UnaryOperator.identity());
+			client.start();
+			try {
+				long t0 = System.nanoTime();
+				CompletableFuture<ConnectionAttemptResult> dial = client.connectToPeer(Nodes.LOOPBACK,
+						server.listenPort());
+				Spin.awaitOrFail(dial::isDone, Duration.ofSeconds(10), "a dial to complete");
+				long t1 = System.nanoTime();
+				ConnectionAttemptResult result = dial.join();
+				if (!result.success()) {
+					throw new IllegalStateException("dial failed: " + result.error());
+				}
+				if (i >= DISCARDED) {
+					ms[i - DISCARDED] = (t1 - t0) / 1e6;
+				}
+			}
+			finally {
+				client.stop();
+			}
+			// As upstream: let the server retire the peer so the next dial never races a teardown.
+			Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(2), "the server to retire the peer");
+		}
+		return ms;
+	}
+
+}

@@ -1,0 +1,149 @@
+package io.librats.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.librats.RatsClient;
+
+/**
+ * Transport experiment {@code idle}, as upstream's {@code bench_idle}: 32 peers, each a whole node of its own (so a
+ * figure per peer covers both ends of its connection and the peer node itself), connected to one listening node and
+ * then left alone for 3 s. Reports the whole process' CPU in that window as a percentage of one core, and memory per
+ * peer: resident set (from /proc/self/statm, as upstream) and the Java heap plus direct buffers after full GCs.
+ *
+ * <p>A peer node runs with {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per
+ * node. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
+ * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
+ */
+final class IdlePeers {
+
+	static final int PEERS = 32;
+
+	static final Duration WINDOW = Duration.ofSeconds(3);
+
+	private IdlePeers() {
+	}
+
+	static void measure(TransportOptions options, Env env, Map<String, Double> out) {
+		try (Nodes nodes = new Nodes(env)) {
+			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
+			stopAll(connectPeers(env, server), server);
+			long heap0 = Memory.heapUsedAfterGc();
+			long direct0 = Memory.direct().totalDirect();
+			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
+			long rss0 = residentBytes();
+			List<RatsClient> peers = connectPeers(env, server);
+			try {
+				long rss1 = residentBytes();
+				long heap1 = Memory.heapUsedAfterGc();
+				long direct1 = Memory.direct().totalDirect();
+				long rss2 = residentBytes();
+				int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
+				Cpu.awaitQuiet();
+				Cpu.Sample s0 = Cpu.sample();
+				Memory.sleep(WINDOW.toMillis());
+				Cpu.Usage u = Cpu.sample().since(s0);
+				if (server.peerCount() != PEERS) {
+					throw new IllegalStateException("only " + server.peerCount() + " of " + PEERS
+							+ " peers still connected after the idle window");
+				}
+				double cpuPercent = 100 * u.processCores();
+				Table table = new Table("per peer (" + PEERS + " peers, each a whole node)", "KiB");
+				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
+				table.row("resident set, after full GCs", kib(rss2 - rss0));
+				table.row("Java heap after full GCs", kib(heap1 - heap0));
+				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
+				table.print(System.out);
+				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core (JIT %.2f s, "
+						+ "GC %.2f s, %s%% kernel), other processes %s cores%n", threads0, threads1,
+						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent), u.jit(),
+						u.gc(), Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
+				out.put("idle.cpu", cpuPercent);
+				out.put("idle.rss", (rss1 - rss0) / 1024.0 / PEERS);
+				out.put("idle.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
+			}
+			finally {
+				stopAll(peers, server);
+			}
+		}
+	}
+
+	/**
+	 * The same 32 idle peers as minimal clients in a second JVM ({@link ThinPeerClients}: real preamble, Noise XX,
+	 * HELLO, PONG), so that everything this process gains is what one listening rats node pays per connected peer.
+	 */
+	static void measurePerConnection(Env env, Map<String, Double> out) throws Exception {
+		try (Nodes nodes = new Nodes(env)) {
+			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
+			try (ChildProcess child = new ChildProcess(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of(
+					ThinPeerClients.COMMAND, Nodes.LOOPBACK, String.valueOf(server.listenPort()), env.aead.name(),
+					server.config().protocolId()))) {
+				child.call(null, "READY", Duration.ofSeconds(30));
+				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
+				child.call("close", "CLOSED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
+				long heap0 = Memory.heapUsedAfterGc();
+				long direct0 = Memory.direct().totalDirect();
+				long rss0 = residentBytes();
+				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), PEERS + " peers");
+				long rss1 = residentBytes();
+				long heap1 = Memory.heapUsedAfterGc();
+				long direct1 = Memory.direct().totalDirect();
+				Cpu.awaitQuiet();
+				Cpu.Sample s0 = Cpu.sample();
+				Memory.sleep(WINDOW.toMillis());
+				Cpu.Usage u = Cpu.sample().since(s0);
+				double cpuPercent = 100 * u.processCores();
+				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
+						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core (JIT %.2f s)%n", PEERS,
+						kib(rss1 - rss0), kib(heap1 - heap0), kib(direct1 - direct0), u.wall(),
+						Table.num(cpuPercent), u.jit());
+				out.put("idle.conn.cpu", cpuPercent);
+				out.put("idle.conn.rss", (rss1 - rss0) / 1024.0 / PEERS);
+				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
+				child.call("close", "CLOSED", Duration.ofMinutes(1));
+			}
+		}
+	}
+
+	private static String kib(long bytes) {
+		return Table.num(bytes / 1024.0 / PEERS);
+	}
+
+	private static List<RatsClient> connectPeers(Env env, RatsClient server) {
+		List<RatsClient> peers = new ArrayList<>();
+		for (int i = 0; i < PEERS; i++) {
+			RatsClient peer = Nodes.create(env, (b) -> b.ioThreads(1).handlerThreads(1));
+			peers.add(peer);
+			peer.start();
+			peer.connectToPeer(Nodes.LOOPBACK, server.listenPort());
+		}
+		Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), PEERS + " peers to connect");
+		return peers;
+	}
+
+	private static void stopAll(List<RatsClient> peers, RatsClient server) {
+		peers.forEach(RatsClient::stop);
+		Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(10), "the server to retire its peers");
+	}
+
+	/** Resident set size of this process, from /proc/self/statm (pages). */
+	static long residentBytes() {
+		try {
+			String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+			return Long.parseLong(f[1]) * 4096;
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("cannot read /proc/self/statm", ex);
+		}
+	}
+
+}
