@@ -307,13 +307,14 @@ final class Advertiser {
 		this.env.metrics().increment(MdnsMetrics.CONFLICTS);
 		long now = this.env.scheduler().nowMillis();
 		this.conflicts.addLast(now);
-		while (!this.conflicts.isEmpty() && now - this.conflicts.peekFirst() > CONFLICT_WINDOW) {
+		// Only the last CONFLICT_BURST conflicts matter, so a flood of conflicting packets cannot grow this.
+		while (this.conflicts.size() > CONFLICT_BURST || now - this.conflicts.peekFirst() > CONFLICT_WINDOW) {
 			this.conflicts.removeFirst();
 		}
 		if (this.state == State.PROBING) {
 			if (instanceConflict) {
 				this.instanceRenames++;
-				this.instanceLabel = this.baseInstance + " (" + (this.instanceRenames + 1) + ")";
+				this.instanceLabel = numbered(this.baseInstance, " (" + (this.instanceRenames + 1) + ")");
 				this.instanceName = this.serviceType.prepend(this.instanceLabel);
 			}
 			if (hostConflict) {
@@ -325,6 +326,15 @@ final class Advertiser {
 		this.state = State.PROBING;
 		this.probesSent = 0;
 		reschedule(this::probe, (this.conflicts.size() >= CONFLICT_BURST) ? CONFLICT_BACKOFF : 0);
+	}
+
+	/** {@code base + suffix}, with {@code base} shortened (by whole code points) so the label fits in 63 bytes. */
+	static String numbered(String base, String suffix) {
+		String label = base;
+		while ((label + suffix).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DnsName.MAX_LABEL_BYTES) {
+			label = label.substring(0, label.offsetByCodePoints(label.length(), -1));
+		}
+		return label + suffix;
 	}
 
 	// --- announcing ------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.librats.mdns;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,12 @@ final class RecordCache {
 	private final Random random;
 
 	private final Map<Key, Entry> entries = new LinkedHashMap<>();
+
+	/** The same entries by name and type, so lookups cost no scan of the whole cache. */
+	private final Map<NameAndType, List<Entry>> byName = new HashMap<>();
+
+	private record NameAndType(DnsName name, int type) {
+	}
 
 	/** One cached record. */
 	static final class Entry {
@@ -74,10 +81,9 @@ final class RecordCache {
 			return 0;
 		}
 		if (record.cacheFlush()) {
-			for (Entry entry : this.entries.values()) {
-				if (entry.iface.equals(iface) && entry.record.type() == record.type()
-						&& entry.record.rrClass() == record.rrClass() && entry.record.name().equals(record.name())
-						&& !entry.record.sameRecord(record) && entry.receivedAt < now - GRACE_MILLIS) {
+			for (Entry entry : find(record.name(), record.type(), iface)) {
+				if (entry.record.rrClass() == record.rrClass() && !entry.record.sameRecord(record)
+						&& entry.receivedAt < now - GRACE_MILLIS) {
 					entry.expiresAt = Math.min(entry.expiresAt, now + GRACE_MILLIS);
 					entry.refreshStep = REFRESH_PERCENT.length;
 				}
@@ -92,6 +98,7 @@ final class RecordCache {
 			}
 			entry = new Entry(iface);
 			this.entries.put(key, entry);
+			this.byName.computeIfAbsent(new NameAndType(record.name(), record.type()), (k) -> new ArrayList<>()).add(entry);
 		}
 		entry.record = record;
 		entry.receivedAt = now;
@@ -122,7 +129,19 @@ final class RecordCache {
 		while (all.hasNext()) {
 			if (all.next() == soonest) {
 				all.remove();
+				unindex(soonest);
 				return;
+			}
+		}
+	}
+
+	private void unindex(Entry entry) {
+		NameAndType key = new NameAndType(entry.record.name(), entry.record.type());
+		List<Entry> named = this.byName.get(key);
+		if (named != null) {
+			named.remove(entry);
+			if (named.isEmpty()) {
+				this.byName.remove(key);
 			}
 		}
 	}
@@ -136,6 +155,7 @@ final class RecordCache {
 			if (entry.expiresAt <= now) {
 				expired.add(entry);
 				all.remove();
+				unindex(entry);
 			}
 		}
 		return expired;
@@ -157,9 +177,8 @@ final class RecordCache {
 	/** Records of a name and type heard on {@code iface} (any interface for {@code null}). */
 	List<Entry> find(DnsName name, int type, String iface) {
 		List<Entry> found = new ArrayList<>();
-		for (Entry entry : this.entries.values()) {
-			if (entry.record.type() == type && entry.record.name().equals(name)
-					&& (iface == null || entry.iface.equals(iface))) {
+		for (Entry entry : this.byName.getOrDefault(new NameAndType(name, type), List.of())) {
+			if (iface == null || entry.iface.equals(iface)) {
 				found.add(entry);
 			}
 		}
@@ -168,7 +187,14 @@ final class RecordCache {
 
 	/** Removes every record heard on an interface we no longer use. */
 	void dropInterface(String iface) {
-		this.entries.values().removeIf((entry) -> entry.iface.equals(iface));
+		Iterator<Entry> all = this.entries.values().iterator();
+		while (all.hasNext()) {
+			Entry entry = all.next();
+			if (entry.iface.equals(iface)) {
+				all.remove();
+				unindex(entry);
+			}
+		}
 	}
 
 	int size() {

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What two nodes put on the wire, captured by tshark (Wireshark's dissector, not our decoder) with a capture filter
- * on the test's own veth: three probes 250 ms apart, continuous queries whose intervals double, and known-answer
+ * on the test's own veth: three probes 250 ms apart, continuous queries whose intervals double (0.25, 0.5, 1, 2, 4 s), and known-answer
  * suppression (a query that lists the peer's PTR gets no answer from it, while a query without it does).
  */
 class MdnsCaptureTest {
@@ -85,21 +85,18 @@ class MdnsCaptureTest {
 				.toList();
 			assertThat(probes).as("A's probes").hasSize(3);
 			for (int i = 1; i < 3; i++) {
-				assertThat(probes.get(i).time() - probes.get(i - 1).time()).as("time between probes").isBetween(0.2, 0.4);
+				assertThat(probes.get(i).time() - probes.get(i - 1).time()).as("time between probes").isBetween(0.225, 0.85);
 			}
 			assertThat(probes.get(0).questionNames()).contains("_rats._tcp.local", "rats-" + idA.substring(0, 12) + ".local");
 
+			// Intervals of 0.25, 0.5, 1, 2 and 4 s. A busy machine can only make a timer fire late, and a late query
+			// starts the next interval late, so each interval is at least 90 % of its nominal value and at most 0.6 s
+			// over it.
 			List<Packet> queries = packets.stream().filter((p) -> p.source().equals(A) && p.isBrowseQuery()).toList();
-			double previous = 0;
 			for (int i = 1; i < 6; i++) {
-				double interval = queries.get(i).time() - queries.get(i - 1).time();
-				if (i == 1) {
-					assertThat(interval).as("first interval").isBetween(0.2, 0.45);
-				}
-				else {
-					assertThat(interval / previous).as("interval %d doubles", i).isBetween(1.6, 2.5);
-				}
-				previous = interval;
+				double nominal = 0.25 * (1 << (i - 1));
+				assertThat(queries.get(i).time() - queries.get(i - 1).time()).as("interval %d (nominal %s s)", i, nominal)
+					.isBetween(nominal * 0.9, nominal + 0.6);
 			}
 
 			// A's later queries list B's PTR as a known answer, and B does not answer them.

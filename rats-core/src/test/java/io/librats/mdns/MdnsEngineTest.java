@@ -131,6 +131,34 @@ class MdnsEngineTest {
 	}
 
 	@Test
+	void renamedLabelsStayWithin63Bytes() {
+		String base = "é".repeat(31); // 62 bytes
+		String renamed = Advertiser.numbered(base, " (2)");
+		assertThat(renamed).endsWith(" (2)").startsWith("é");
+		assertThat(renamed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+		assertThat(Advertiser.numbered("short", " (3)")).isEqualTo("short (3)");
+	}
+
+	@Test
+	void aFloodOfConflictsSlowsProbingDown() {
+		MdnsEngine engine = engine(MdnsConfig.defaults());
+		engine.start();
+		this.scheduler.advance(300);
+		for (int i = 0; i < 40; i++) {
+			DnsName wanted = engine.advertiser().instanceName();
+			deliver(engine, MdnsMessage.response(List.of(MdnsRecord.srv(wanted, 9999, OTHER_HOST, 120)), List.of()),
+					NEIGHBOUR);
+			this.scheduler.advance(10);
+		}
+		assertThat(this.metrics.get(MdnsMetrics.CONFLICTS)).isEqualTo(40);
+		this.output.clear();
+		this.scheduler.advance(4000);
+		assertThat(this.output.sent(MdnsEngineTest::isProbe)).as("RFC 6762 8.1: 5 s between probes").isEmpty();
+		this.scheduler.advance(1100);
+		assertThat(this.output.sent(MdnsEngineTest::isProbe)).isNotEmpty();
+	}
+
+	@Test
 	void aSimultaneousProbeWithLaterDataWinsAndOursWaitsASecond() {
 		MdnsEngine engine = engine(MdnsConfig.defaults());
 		engine.start();
