@@ -110,6 +110,9 @@ public final class LabCoturn implements AutoCloseable {
 
 	@Override
 	public void close() {
+		// coturn ignores the end of its input: a SIGTERM ends it at once instead of after the polite wait.
+		// (`ip netns exec` runs turnserver in its own process, so the pid is coturn's.)
+		ProcessHandle.of(this.process.pid()).ifPresent(ProcessHandle::destroy);
 		this.process.close();
 		try (var files = Files.list(this.dir)) {
 			for (Path file : files.toList()) {
