@@ -48,6 +48,11 @@ final class KnownPeersStore {
 		this.mapper = mapper;
 	}
 
+	/** The file, or {@code null} without a state directory. */
+	Path file() {
+		return this.file;
+	}
+
 	synchronized void load() throws IOException {
 		if (this.file == null) {
 			return;

@@ -1,6 +1,7 @@
 package io.librats;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +17,31 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import io.librats.config.PeerAddress;
 import io.librats.config.RatsConfig;
+import io.librats.dht.DhtConfig;
+import io.librats.dht.DhtDiscovery;
+import io.librats.dht.DhtService;
+import io.librats.dht.DhtStats;
+import io.librats.mdns.MdnsConfig;
+import io.librats.mdns.MdnsDiscovery;
+import io.librats.mdns.MdnsService;
+import io.librats.mdns.MdnsServiceInfo;
+import io.librats.mdns.MdnsStats;
 import io.librats.identity.IdentityStore;
 import io.librats.identity.NodeIdentity;
 import io.librats.message.BinaryHandler;
 import io.librats.message.Delivery;
 import io.librats.message.MessageHandler;
 import io.librats.message.MessageService;
+import io.librats.message.MessageTrafficListener;
 import io.librats.metrics.RatsMetrics;
+import io.librats.nat.NatService;
+import io.librats.nat.NatTraversal;
+import io.librats.nat.NatType;
+import io.librats.nat.NatTypeInfo;
 import io.librats.subsystem.DiscoveredPeer;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.subsystem.ServiceRegistry;
@@ -84,6 +100,11 @@ public final class RatsClient implements AutoCloseable {
 
 	private final SubsystemHost subsystems = new SubsystemHost();
 
+	private final ConnectionAttemptLog attemptLog = new ConnectionAttemptLog();
+
+	/** How each peer we reached by {@code connectToPeer} was reached; peers without an entry came in directly. */
+	private StateDirectoryLock stateLock;
+
 	private final Object lifecycle = new Object();
 
 	private volatile Transport transport;
@@ -138,11 +159,13 @@ public final class RatsClient implements AutoCloseable {
 			if (this.transport != null) {
 				return;
 			}
+			lockStateDirectory();
 			try {
 				this.knownPeers.load();
 			}
 			catch (IOException ex) {
-				throw new RatsException(ex.getMessage(), ex);
+				releaseStateDirectory();
+				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
 			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
@@ -159,6 +182,7 @@ public final class RatsClient implements AutoCloseable {
 			}
 			catch (Exception ex) {
 				shutdownExecutors();
+				releaseStateDirectory();
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
@@ -177,12 +201,16 @@ public final class RatsClient implements AutoCloseable {
 					this.reconnector.connectNow(known.address(), false);
 				}
 			}
+			if (this.config.natTraversal().hasServers() && this.subsystems.attached().stream()
+				.noneMatch((subsystem) -> NatTraversal.NAME.equals(subsystem.name()))) {
+				this.subsystems.attach(new NatTraversal(this.config.natTraversal()));
+			}
 			try {
 				this.subsystems.start(this);
 			}
-			catch (Exception ex) {
+			catch (RatsException ex) {
 				stop();
-				throw (ex instanceof RatsException rats) ? rats : new RatsException(ex.getMessage(), ex);
+				throw ex;
 			}
 		}
 	}
@@ -200,7 +228,26 @@ public final class RatsClient implements AutoCloseable {
 			transport.stop();
 			saveKnownPeers();
 			shutdownExecutors();
+			releaseStateDirectory();
 			logger.info("Node {} stopped", this.identity.peerId());
+		}
+	}
+
+	private void lockStateDirectory() {
+		if (this.config.stateDir() != null) {
+			try {
+				this.stateLock = StateDirectoryLock.acquire(this.config.stateDir());
+			}
+			catch (IOException ex) {
+				throw new RatsException(ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void releaseStateDirectory() {
+		if (this.stateLock != null) {
+			this.stateLock.close();
+			this.stateLock = null;
 		}
 	}
 
@@ -271,6 +318,21 @@ public final class RatsClient implements AutoCloseable {
 		return (transport != null) ? transport.peerCount() : 0;
 	}
 
+	/**
+	 * How a connected peer is reached, in either direction: {@link ConnectionStrategy#TURN_RELAY} when the
+	 * connection runs through a TURN relay, {@link ConnectionStrategy#DIRECT} otherwise. Empty when the peer is not
+	 * connected.
+	 */
+	public Optional<ConnectionStrategy> connectionMethod(String peerId) {
+		return peer(peerId).map((info) -> "turn".equals(info.path()) ? ConnectionStrategy.TURN_RELAY
+				: ConnectionStrategy.DIRECT);
+	}
+
+	/** The last {@value ConnectionAttemptLog#CAPACITY} connection attempts, oldest first, with when they ended. */
+	public List<ConnectionAttemptLog.Entry> recentConnectionAttempts() {
+		return this.attemptLog.entries();
+	}
+
 	public boolean isConnected(String peerId) {
 		return connection(peerId) != null;
 	}
@@ -307,33 +369,84 @@ public final class RatsClient implements AutoCloseable {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "node is not running"));
 		}
-		else if (strategy != ConnectionStrategy.DIRECT && strategy != ConnectionStrategy.AUTO_ADAPTIVE) {
-			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
-					Duration.ZERO, strategy + " is not available yet: only DIRECT connections are implemented"));
-		}
 		else if (port < 1 || port > 65535) {
 			result = CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
 					Duration.ZERO, "port " + port + " is outside 1..65535"));
 		}
 		else {
-			result = transport.connect(host, port).handle((connection, ex) -> {
-				Duration took = Duration.ofNanos(System.nanoTime() - started);
-				if (ex != null) {
-					Throwable cause = (ex.getCause() != null && ex instanceof java.util.concurrent.CompletionException)
-							? ex.getCause() : ex;
-					return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took,
-							cause.getMessage());
-				}
-				this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
-				return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
-						took);
-			});
+			result = dial(transport, host, port, strategy, started);
 		}
 		ExecutorService callbacks = (transport != null) ? this.handlerExecutor : null;
 		return result.thenApplyAsync((attempt) -> {
+			this.attemptLog.add(attempt);
 			Listeners.notifyEach(this.attemptListeners, (listener) -> listener.accept(attempt), "connection attempt");
 			return attempt;
 		}, (task) -> runOn(callbacks, task));
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> dial(Transport transport, String host, int port,
+			ConnectionStrategy strategy, long started) {
+		NatService nat = services().find(NatService.class).orElse(null);
+		if (nat != null && isOwnAddress(nat, host, port)) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, host + ":" + port + " is this node's own public or relayed address"));
+		}
+		return switch (strategy) {
+			case DIRECT -> direct(transport, host, port, started);
+			case TURN_RELAY -> relayed(nat, host, port, started);
+			case AUTO_ADAPTIVE -> direct(transport, host, port, started).thenCompose((attempt) ->
+					(attempt.success() || nat == null || nat.relayedAddress().isEmpty())
+							? CompletableFuture.completedFuture(attempt) : relayed(nat, host, port, started));
+			default -> CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port, strategy,
+					Duration.ZERO, strategy + " is not available yet: DIRECT and TURN_RELAY are implemented"));
+		};
+	}
+
+	private static boolean isOwnAddress(NatService nat, String host, int port) {
+		byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+		if (literal == null) {
+			return false;
+		}
+		try {
+			return nat.isOwnAddress(new java.net.InetSocketAddress(java.net.InetAddress.getByAddress(literal), port));
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private CompletableFuture<ConnectionAttemptResult> direct(Transport transport, String host, int port,
+			long started) {
+		return transport.connect(host, port).handle((connection, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			if (ex != null) {
+				return ConnectionAttemptResult.failed(host, port, ConnectionStrategy.DIRECT, took, rootMessage(ex));
+			}
+			this.dialedAddresses.put(connection.peerId(), new PeerAddress(host, port));
+			return ConnectionAttemptResult.succeeded(connection.peerId(), host, port, ConnectionStrategy.DIRECT,
+					took);
+		});
+	}
+
+	private static CompletableFuture<ConnectionAttemptResult> relayed(NatService nat, String host, int port,
+			long started) {
+		if (nat == null) {
+			return CompletableFuture.completedFuture(ConnectionAttemptResult.failed(host, port,
+					ConnectionStrategy.TURN_RELAY, Duration.ZERO,
+					"TURN_RELAY needs the nat subsystem with a TURN server configured"));
+		}
+		return nat.connectViaRelay(java.net.InetSocketAddress.createUnresolved(host, port)).handle((peerId, ex) -> {
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			return (ex != null)
+					? ConnectionAttemptResult.failed(host, port, ConnectionStrategy.TURN_RELAY, took, rootMessage(ex))
+					: ConnectionAttemptResult.succeeded(peerId, host, port, ConnectionStrategy.TURN_RELAY, took);
+		});
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+				? ex.getCause() : ex;
+		return cause.getMessage();
 	}
 
 	/** Runs on the handler pool, or right here once the pool is gone, so an attempt's future always completes. */
@@ -398,6 +511,14 @@ public final class RatsClient implements AutoCloseable {
 		this.messages.off(type, handler);
 	}
 
+	/**
+	 * Hears every message sent and received, with types folded as {@link MessageTrafficListener} says; for metrics.
+	 * Runs on I/O threads and must not block.
+	 */
+	public void onMessageTraffic(MessageTrafficListener listener) {
+		this.messages.onTraffic(Objects.requireNonNull(listener, "listener"));
+	}
+
 	/** Handles binary messages on the handler pool. */
 	public void onBinary(BinaryHandler handler) {
 		this.messages.onBinary(handler, Delivery.EXECUTOR);
@@ -447,15 +568,23 @@ public final class RatsClient implements AutoCloseable {
 	// --- subsystems -------------------------------------------------------------------------------------------
 
 	/**
-	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Must happen before {@link #start()}; the
-	 * subsystem starts after the transport listens and stops before it closes.
+	 * Attaches an opt-in subsystem (DHT, mDNS, NAT traversal, ...). Attached before {@link #start()}, it starts
+	 * once the transport listens; attached to a running node, it starts now, and a failure to start detaches it
+	 * again and throws. It stops before the transport closes, or on {@link #detach(String)}.
+	 * @throws IllegalStateException if a subsystem of the same name is attached
+	 * @throws RatsException if the node is running and the subsystem fails to start
 	 */
 	public void attach(RatsSubsystem subsystem) {
+		Objects.requireNonNull(subsystem, "subsystem");
 		synchronized (this.lifecycle) {
-			if (this.transport != null) {
-				throw new IllegalStateException("attach subsystems before start()");
-			}
-			this.subsystems.attach(Objects.requireNonNull(subsystem, "subsystem"));
+			this.subsystems.attach(subsystem);
+		}
+	}
+
+	/** Stops and removes the subsystem of that name; returns false if none was attached. */
+	public boolean detach(String name) {
+		synchronized (this.lifecycle) {
+			return this.subsystems.detach(name);
 		}
 	}
 
@@ -471,6 +600,178 @@ public final class RatsClient implements AutoCloseable {
 	/** Hears peers found by discovery subsystems (source "dht", "mdns", ...), before they are dialed. */
 	public void onPeerDiscovered(Consumer<DiscoveredPeer> listener) {
 		this.subsystems.onPeerDiscovered(Objects.requireNonNull(listener, "listener"));
+	}
+
+	// --- DHT discovery (librats' start_dht_discovery, find_peers_by_hash, announce_for_hash) ----------------------
+
+	/**
+	 * Joins the mainline DHT with {@code config} and discovers rats peers through it (see
+	 * {@link DhtDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if DHT discovery is already attached
+	 */
+	public void startDhtDiscovery(DhtConfig config) {
+		attach(new DhtDiscovery(config));
+	}
+
+	/**
+	 * Joins the DHT with default settings: an ephemeral UDP port and no bootstrap routers, so it only learns nodes
+	 * from its saved state and from nodes that contact it. Give bootstrap nodes with {@link #startDhtDiscovery(DhtConfig)}.
+	 */
+	public void startDhtDiscovery() {
+		startDhtDiscovery(DhtConfig.defaults());
+	}
+
+	/** Leaves the DHT; returns false if DHT discovery was not attached. */
+	public boolean stopDhtDiscovery() {
+		return detach(DhtDiscovery.NAME);
+	}
+
+	/** Whether a DHT node is running for this node now. */
+	public boolean isDhtRunning() {
+		return services().find(DhtService.class).isPresent();
+	}
+
+	/**
+	 * Looks up the peers announced under a 20-byte infohash. Completes on the handler pool, so continuations may
+	 * block; fails with {@link IllegalStateException} when the DHT is not running.
+	 */
+	public CompletableFuture<List<InetSocketAddress>> findPeers(byte[] infohash) {
+		return withDht((dht) -> dht.findPeers(infohash));
+	}
+
+	/**
+	 * Announces {@code port} (0: our UDP source port, {@code implied_port}) under a 20-byte infohash. Completes
+	 * with the number of DHT nodes that accepted, on the handler pool; fails with {@link IllegalStateException} when
+	 * the DHT is not running.
+	 */
+	public CompletableFuture<Integer> announce(byte[] infohash, int port) {
+		return withDht((dht) -> dht.announce(infohash, port));
+	}
+
+	/** Routing table and peer store counts of the running DHT node, if any. */
+	public Optional<DhtStats> dhtStats() {
+		return services().find(DhtService.class).map(DhtService::stats);
+	}
+
+	private <T> CompletableFuture<T> withDht(Function<DhtService, CompletableFuture<T>> call) {
+		return callService(DhtService.class, call, "DHT discovery is not running: call startDhtDiscovery() first");
+	}
+
+	/**
+	 * Calls a subsystem's service and completes on the handler pool, so that callers' continuations may block
+	 * whatever thread the subsystem completes on; fails with {@link IllegalStateException} when it is not running.
+	 */
+	private <S, T> CompletableFuture<T> callService(Class<S> type, Function<S, CompletableFuture<T>> call,
+			String notRunning) {
+		Optional<S> service = services().find(type);
+		if (service.isEmpty()) {
+			return CompletableFuture.failedFuture(new IllegalStateException(notRunning));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		call.apply(service.get()).whenComplete((value, ex) -> runOn(this.handlerExecutor, () -> {
+			if (ex != null) {
+				result.completeExceptionally(ex);
+			}
+			else {
+				result.complete(value);
+			}
+		}));
+		return result;
+	}
+
+	// --- mDNS local discovery (librats' start_mdns_discovery, stop_mdns_discovery, get_mdns_services) --------------
+
+	/**
+	 * Advertises this node on the local link with mDNS/DNS-SD and dials the rats peers found there (see
+	 * {@link MdnsDiscovery}). Attached like any subsystem: on a running node it starts now, otherwise with the node.
+	 * @throws IllegalStateException if mDNS discovery is already attached
+	 */
+	public void startMdnsDiscovery(MdnsConfig config) {
+		attach(new MdnsDiscovery(config));
+	}
+
+	/**
+	 * {@link #startMdnsDiscovery(MdnsConfig)} with default settings and the DNS-SD instance name {@code name}
+	 * ({@code null}: the host name plus a short peer-id suffix), renamed "name (2)", ... if the link already has it.
+	 */
+	public void startMdnsDiscovery(String name) {
+		startMdnsDiscovery(MdnsConfig.builder().serviceName(name).build());
+	}
+
+	/** Stops advertising (sending goodbyes) and browsing; returns false if mDNS discovery was not attached. */
+	public boolean stopMdnsDiscovery() {
+		return detach(MdnsDiscovery.NAME);
+	}
+
+	/** Whether mDNS discovery is running for this node now. */
+	public boolean isMdnsRunning() {
+		return services().find(MdnsService.class).isPresent();
+	}
+
+	/** The rats services mDNS currently sees on the local link; empty when mDNS discovery is not running. */
+	public List<MdnsServiceInfo> discoveredServices() {
+		return services().find(MdnsService.class).map(MdnsService::discoveredServices).orElse(List.of());
+	}
+
+	/** State and counts of the running mDNS discovery, if any. */
+	public Optional<MdnsStats> mdnsStats() {
+		return services().find(MdnsService.class).map(MdnsService::stats);
+	}
+
+	// --- NAT traversal ----------------------------------------------------------------------------------------
+
+	/**
+	 * Attaches the {@code "nat"} subsystem with {@code config} (see {@link NatTraversal}): on a running node it
+	 * starts now, otherwise with the node. A node whose own configuration names STUN or TURN servers attaches it by
+	 * itself at start.
+	 * @throws IllegalStateException if NAT traversal is already attached
+	 */
+	public void startNatTraversal(io.librats.config.NatTraversalConfig config) {
+		attach(new NatTraversal(config));
+	}
+
+	/** {@link #startNatTraversal(io.librats.config.NatTraversalConfig)} with this node's {@code natTraversal} config. */
+	public void startNatTraversal() {
+		startNatTraversal(this.config.natTraversal());
+	}
+
+	/** Stops NAT traversal (deallocating the TURN relay); returns false if it was not attached. */
+	public boolean stopNatTraversal() {
+		return detach(NatTraversal.NAME);
+	}
+
+	/**
+	 * Learns this node's public address from the configured STUN (or TURN) servers, and never dials itself through it
+	 * afterwards (librats' {@code discover_and_ignore_public_ip}). Fails with {@link IllegalStateException} when the
+	 * {@code "nat"} subsystem is not running (no STUN or TURN server configured and none attached).
+	 */
+	public CompletableFuture<InetSocketAddress> discoverPublicAddress() {
+		return withNat(NatService::discoverPublicAddress);
+	}
+
+	/** This node's NAT type by RFC 5780 behaviour discovery, cached for {@code natDetectionTtl}. */
+	public CompletableFuture<NatType> detectNatType() {
+		return withNat(NatService::detectNatType);
+	}
+
+	/** The detailed RFC 5780 measurement behind {@link #detectNatType()}. */
+	public CompletableFuture<NatTypeInfo> getNatCharacteristics() {
+		return withNat(NatService::natCharacteristics);
+	}
+
+	/** The running NAT subsystem's service: public, relayed address and NAT facts. */
+	public Optional<NatService> natService() {
+		return services().find(NatService.class);
+	}
+
+	private <T> CompletableFuture<T> withNat(Function<NatService, CompletableFuture<T>> call) {
+		return callService(NatService.class, call,
+				"the nat subsystem is not running: configure STUN or TURN servers in NatTraversalConfig");
+	}
+
+	/** The node's transport as a host of sessions over subsystem-made streams; {@code null} when not running. */
+	io.librats.transport.StreamSessions streams() {
+		return this.transport;
 	}
 
 	// --- callbacks --------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,6 +20,7 @@ import io.librats.subsystem.PeerNetwork;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.subsystem.ServiceRegistry;
 import io.librats.subsystem.SubsystemContext;
+import io.librats.transport.StreamSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,9 @@ final class SubsystemHost {
 
 	private final List<RatsSubsystem> started = new ArrayList<>();
 
+	/** The running node's context; {@code null} while the node is stopped. Guarded by the node's lifecycle lock. */
+	private Context context;
+
 	private final List<Consumer<DiscoveredPeer>> discoveryListeners = new CopyOnWriteArrayList<>();
 
 	private final ServiceRegistry services = new ServiceRegistry();
@@ -48,13 +53,45 @@ final class SubsystemHost {
 
 	private static final int MAX_RECENT_DIALS = 4096;
 
+	/**
+	 * Attaches a subsystem; on a running node it starts at once, and a failure to start detaches it again.
+	 * Called under the node's lifecycle lock.
+	 */
 	void attach(RatsSubsystem subsystem) {
-		for (RatsSubsystem existing : this.attached) {
-			if (existing.name().equals(subsystem.name())) {
-				throw new IllegalStateException("a subsystem named '" + subsystem.name() + "' is already attached");
-			}
+		if (find(subsystem.name()).isPresent()) {
+			throw new IllegalStateException("a subsystem named '" + subsystem.name() + "' is already attached");
 		}
 		this.attached.add(subsystem);
+		if (this.context != null) {
+			try {
+				startOne(subsystem, this.context);
+			}
+			catch (RatsException ex) {
+				this.attached.remove(subsystem);
+				throw ex;
+			}
+		}
+	}
+
+	/** Stops (if running) and removes the subsystem of that name; false if none is attached. */
+	boolean detach(String name) {
+		Optional<RatsSubsystem> subsystem = find(name);
+		if (subsystem.isEmpty()) {
+			return false;
+		}
+		if (this.started.remove(subsystem.get())) {
+			stopOne(subsystem.get());
+		}
+		this.attached.remove(subsystem.get());
+		return true;
+	}
+
+	Optional<RatsSubsystem> find(String name) {
+		return this.attached.stream().filter((subsystem) -> subsystem.name().equals(name)).findFirst();
+	}
+
+	boolean isStarted(String name) {
+		return this.started.stream().anyMatch((subsystem) -> subsystem.name().equals(name));
 	}
 
 	List<RatsSubsystem> attached() {
@@ -70,33 +107,47 @@ final class SubsystemHost {
 	}
 
 	/** Starts every attached subsystem; on a failure stops those already started and rethrows. */
-	void start(RatsClient node) throws Exception {
-		Context context = new Context(node);
+	void start(RatsClient node) {
+		this.context = new Context(node);
 		for (RatsSubsystem subsystem : this.attached) {
 			try {
-				subsystem.start(context);
-				this.started.add(subsystem);
-				logger.info("Started subsystem {}", subsystem.name());
+				startOne(subsystem, this.context);
 			}
-			catch (Exception ex) {
+			catch (RatsException ex) {
 				stop();
-				throw new RatsException("Subsystem '" + subsystem.name() + "' failed to start: " + ex.getMessage(),
-						ex);
+				throw ex;
 			}
 		}
 	}
 
+	private void startOne(RatsSubsystem subsystem, Context context) {
+		try {
+			subsystem.start(context);
+		}
+		catch (Exception ex) {
+			// A subsystem that failed half-way may hold sockets or services: give it the chance to release them.
+			stopOne(subsystem);
+			throw new RatsException("Subsystem '" + subsystem.name() + "' failed to start: " + ex.getMessage(), ex);
+		}
+		this.started.add(subsystem);
+		logger.info("Started subsystem {}", subsystem.name());
+	}
+
 	void stop() {
 		for (int i = this.started.size() - 1; i >= 0; i--) {
-			RatsSubsystem subsystem = this.started.get(i);
-			try {
-				subsystem.stop();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Subsystem {} failed to stop cleanly", subsystem.name(), ex);
-			}
+			stopOne(this.started.get(i));
 		}
 		this.started.clear();
+		this.context = null;
+	}
+
+	private static void stopOne(RatsSubsystem subsystem) {
+		try {
+			subsystem.stop();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subsystem {} failed to stop cleanly", subsystem.name(), ex);
+		}
 	}
 
 	private final class Context implements SubsystemContext, PeerNetwork {
@@ -170,6 +221,15 @@ final class SubsystemHost {
 		@Override
 		public void removeConnectionListener(ConnectionListener listener) {
 			this.node.removeConnectionListener(listener);
+		}
+
+		@Override
+		public StreamSessions streams() {
+			StreamSessions streams = this.node.streams();
+			if (streams == null) {
+				throw new IllegalStateException("the node is not running");
+			}
+			return streams;
 		}
 
 		@Override

@@ -65,7 +65,8 @@ class SubsystemTest {
 
 		assertThat(discovery.lifecycle).containsExactly("start:" + a.listenPort());
 		assertThat(a.services().find(FakeDiscovery.class)).containsSame(discovery);
-		assertThatThrownBy(() -> a.attach(new FakeDiscovery())).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(() -> a.attach(new FakeDiscovery())).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("already attached");
 
 		discovery.context.get().peerDiscovered(new DiscoveredPeer("fake", null, "127.0.0.1", b.listenPort(),
 				Instant.now()));
@@ -102,6 +103,57 @@ class SubsystemTest {
 			.hasMessageContaining("no socket for you");
 		assertThat(a.isRunning()).isFalse();
 		assertThat(healthy.lifecycle).hasSize(2).endsWith("stop");
+	}
+
+
+	@Test
+	void subsystemsAttachAndDetachOnARunningNode() {
+		RatsClient a = this.nodes.start();
+		FakeDiscovery discovery = new FakeDiscovery();
+		a.attach(discovery);
+		assertThat(discovery.lifecycle).containsExactly("start:" + a.listenPort());
+		assertThat(a.services().find(FakeDiscovery.class)).containsSame(discovery);
+
+		assertThat(a.detach("fake")).isTrue();
+		assertThat(a.detach("fake")).isFalse();
+		assertThat(discovery.lifecycle).containsExactly("start:" + a.listenPort(), "stop");
+		assertThat(a.services().find(FakeDiscovery.class)).isEmpty();
+		assertThat(a.subsystems()).isEmpty();
+
+		// detached before the node stops: stopping the node does not stop it twice
+		a.attach(discovery);
+		a.detach("fake");
+		a.stop();
+		assertThat(discovery.lifecycle).hasSize(4);
+	}
+
+	@Test
+	void aSubsystemThatFailsToStartOnARunningNodeIsReleasedAndDetached() {
+		RatsClient a = this.nodes.start();
+		List<String> calls = new CopyOnWriteArrayList<>();
+		RatsSubsystem broken = new RatsSubsystem() {
+			@Override
+			public String name() {
+				return "broken";
+			}
+
+			@Override
+			public void start(SubsystemContext context) {
+				calls.add("start");
+				throw new IllegalStateException("port in use");
+			}
+
+			@Override
+			public void stop() {
+				calls.add("stop");
+			}
+		};
+		assertThatThrownBy(() -> a.attach(broken)).isInstanceOf(RatsException.class)
+			.hasMessageContaining("broken")
+			.hasMessageContaining("port in use");
+		assertThat(calls).containsExactly("start", "stop");
+		assertThat(a.subsystems()).isEmpty();
+		assertThat(a.isRunning()).isTrue();
 	}
 
 }

@@ -32,13 +32,17 @@ import org.slf4j.LoggerFactory;
  * {@code SHA-1(UTF-8("rats-discovery-v1:" + namespace))} with one ({@link #discoveryInfohash(String)}), so
  * applications with different namespaces never meet.
  *
- * <p>Attach before the rats node starts: {@code client.attach(new DhtDiscovery(config))}. The first announce and
+ * <p>Start it with {@code client.startDhtDiscovery(config)} (or {@code client.attach(new DhtDiscovery(config))}),
+ * before or after the rats node starts. The first announce and
  * lookup follow bootstrapping; an announce that reached nobody is retried after 5 s, doubling up to the announce
  * interval.
  */
 public final class DhtDiscovery implements RatsSubsystem {
 
 	private static final Logger logger = LoggerFactory.getLogger(DhtDiscovery.class);
+
+	/** The subsystem's name, under which it is attached. */
+	public static final String NAME = "dht";
 
 	/** The fixed prefix of the discovery infohash string. */
 	public static final String INFOHASH_PREFIX = "rats-discovery-v1";
@@ -85,7 +89,7 @@ public final class DhtDiscovery implements RatsSubsystem {
 
 	@Override
 	public String name() {
-		return "dht";
+		return NAME;
 	}
 
 	@Override

@@ -100,6 +100,8 @@ public final class DhtNode implements DhtService, AutoCloseable {
 
 	private final EventLoopGroup sharedGroup;
 
+	private final QueryObserver queryObserver;
+
 	private final AtomicBoolean started = new AtomicBoolean();
 
 	private final AtomicBoolean stopped = new AtomicBoolean();
@@ -174,6 +176,7 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		this.clock = builder.clock;
 		this.binding = (builder.binding != null) ? builder.binding : UdpBinding.select(this.config.nativeTransport());
 		this.sharedGroup = builder.group;
+		this.queryObserver = builder.queryObserver;
 	}
 
 	public static Builder builder(DhtConfig config) {
@@ -196,6 +199,9 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		private EventLoopGroup group;
 
 		private Clock clock = Clock.systemUTC();
+
+		private QueryObserver queryObserver = (query, from, errorCode) -> {
+		};
 
 		private Builder(DhtConfig config) {
 			this.config = Objects.requireNonNull(config, "config");
@@ -232,6 +238,12 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		/** The clock for node liveness, tokens and store expiry (tests). */
 		Builder clock(Clock clock) {
 			this.clock = clock;
+			return this;
+		}
+
+		/** Told about every query the node answers, on the node's event loop (tests and tools). */
+		Builder queryObserver(QueryObserver observer) {
+			this.queryObserver = Objects.requireNonNull(observer, "observer");
 			return this;
 		}
 
@@ -554,27 +566,38 @@ public final class DhtNode implements DhtService, AutoCloseable {
 
 	/** Sends a {@code ping} to {@code address}; completes with whether it answered (for tests and tools). */
 	public CompletableFuture<Boolean> ping(InetSocketAddress address) {
-		CompletableFuture<Boolean> result = new CompletableFuture<>();
+		return request(address, Krpc.PING, Map.of()).thenApply(Objects::nonNull);
+	}
+
+	/**
+	 * Sends one {@code method} query with {@code args} (our {@code id} is added) to {@code address}, retransmitted
+	 * {@code queryRetries} times; completes with the answer ({@link Krpc.Response} or {@link Krpc.Error}), or with
+	 * {@code null} when none came in time (tests and tools).
+	 */
+	CompletableFuture<Krpc.Message> request(InetSocketAddress address, String method, Map<String, Object> args) {
+		CompletableFuture<Krpc.Message> result = new CompletableFuture<>();
 		runOnLoop(result, () -> {
-			boolean sent = query(address, null, Krpc.PING, idArgs(), this.config.queryRetries(),
+			Map<String, Object> withId = idArgs();
+			withId.putAll(args);
+			boolean sent = query(address, null, method, withId, this.config.queryRetries(),
 					new Transactions.Callback() {
 						@Override
 						public void response(Krpc.Response response, InetSocketAddress from) {
-							result.complete(true);
+							result.complete(response);
 						}
 
 						@Override
 						public void error(Krpc.Error error) {
-							result.complete(true);
+							result.complete(error);
 						}
 
 						@Override
 						public void timeout() {
-							result.complete(false);
+							result.complete(null);
 						}
 					});
 			if (!sent) {
-				result.complete(false);
+				result.complete(null);
 			}
 		});
 		return result;
@@ -861,6 +884,14 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		this.channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(packet), to), this.channel.voidPromise());
 	}
 
+	/** Sees every query a node answers, on the node's event loop (tests and tools). */
+	interface QueryObserver {
+
+		/** {@code query} from {@code from} was answered: {@code errorCode} 0 with a response, else with that error. */
+		void answered(Krpc.Query query, InetSocketAddress from, int errorCode);
+
+	}
+
 	private final class Inbound extends SimpleChannelInboundHandler<DatagramPacket> {
 
 		@Override
@@ -941,12 +972,14 @@ public final class DhtNode implements DhtService, AutoCloseable {
 		}
 		catch (KrpcException ex) {
 			answerError(ex, from);
+			this.queryObserver.answered(query, from, ex.code());
 			return;
 		}
 		if (Krpc.ANNOUNCE_PEER.equals(query.method())) {
 			this.metrics.increment(DhtMetrics.ANNOUNCES_STORED);
 		}
 		send(Krpc.response(query.transactionId(), values, from, VERSION), from);
+		this.queryObserver.answered(query, from, 0);
 		if (!query.readOnly()) {
 			heardQuery(NodeId.of((byte[]) query.args().get("id")), from);
 		}

@@ -40,6 +40,8 @@ public final class MessageService implements InboundFrameHandler {
 
 	private final List<Registration> binaryHandlers = new CopyOnWriteArrayList<>();
 
+	private final List<MessageTrafficListener> trafficListeners = new CopyOnWriteArrayList<>();
+
 	private final MessageCodec codec;
 
 	private final PendingRequests requests;
@@ -94,6 +96,33 @@ public final class MessageService implements InboundFrameHandler {
 		this.binaryHandlers.removeIf((registration) -> registration.binaryHandler == handler);
 	}
 
+	/** Adds a listener for every message in and out (see {@link MessageTrafficListener}). */
+	public void onTraffic(MessageTrafficListener listener) {
+		this.trafficListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	private void traffic(boolean inbound, String type, int bytes) {
+		if (this.trafficListeners.isEmpty()) {
+			return;
+		}
+		String folded;
+		if (type == null) {
+			folded = MessageTrafficListener.BINARY;
+		}
+		else {
+			List<Registration> registered = this.handlers.get(type);
+			folded = (registered != null && !registered.isEmpty()) ? type : MessageTrafficListener.OTHER;
+		}
+		for (MessageTrafficListener listener : this.trafficListeners) {
+			try {
+				listener.onMessage(inbound, folded, bytes);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A message traffic listener failed", ex);
+			}
+		}
+	}
+
 	// --- sending ----------------------------------------------------------------------------------------------
 
 	public CompletableFuture<Void> send(String peerId, String type, Object data) {
@@ -118,6 +147,7 @@ public final class MessageService implements InboundFrameHandler {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
+		traffic(false, header.type(), frame.readableBytes());
 		return connection.send(frame);
 	}
 
@@ -140,6 +170,7 @@ public final class MessageService implements InboundFrameHandler {
 		List<CompletableFuture<Boolean>> sends = new ArrayList<>(peers.size());
 		try {
 			for (PeerConnection connection : peers) {
+				traffic(false, type, frame.readableBytes());
 				sends.add(connection.send(frame.retainedDuplicate()).handle((ok, ex) -> ex == null));
 			}
 		}
@@ -156,6 +187,7 @@ public final class MessageService implements InboundFrameHandler {
 			return notConnected(peerId);
 		}
 		ByteBuf frame = FrameEncoder.start(connection.alloc(), FrameType.BINARY, data.length).writeBytes(data);
+		traffic(false, null, frame.readableBytes());
 		return connection.send(FrameEncoder.finish(frame));
 	}
 
@@ -194,6 +226,7 @@ public final class MessageService implements InboundFrameHandler {
 	public void onMessage(PeerConnection connection, ByteBuf body) {
 		MessageHeader header = MessageHeader.readFrom(body);
 		byte[] json = MessageCodec.copyPayload(body);
+		traffic(true, header.type(), json.length);
 		if (header.isReply()) {
 			CompletableFuture<JsonNode> future = this.requests.take(connection.peerId(), header.correlationId());
 			if (future != null) {
@@ -367,6 +400,7 @@ public final class MessageService implements InboundFrameHandler {
 
 	@Override
 	public void onBinary(PeerConnection connection, ByteBuf body) {
+		traffic(true, null, body.readableBytes());
 		if (this.binaryHandlers.isEmpty()) {
 			this.metrics.increment(RatsMetrics.MESSAGES_UNHANDLED);
 			return;

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.librats.ConnectionAttemptResult;
 import io.librats.ConnectionListener;
+import io.librats.transport.StreamSessions;
 
 /** The part of a node's network that subsystems may drive. */
 public interface PeerNetwork {
@@ -19,5 +20,11 @@ public interface PeerNetwork {
 	void addConnectionListener(ConnectionListener listener);
 
 	void removeConnectionListener(ConnectionListener listener);
+
+	/**
+	 * Rats sessions over streams the subsystem opens itself (a TURN relayed connection), while the node runs.
+	 * @throws IllegalStateException when the node is not running
+	 */
+	StreamSessions streams();
 
 }

@@ -2,8 +2,8 @@ package io.librats.subsystem;
 
 /**
  * An opt-in feature of a node (DHT discovery, mDNS, NAT traversal, ...). Attached to a
- * {@link io.librats.RatsClient} before {@code start()}; started after the transport listens and stopped before it
- * closes. A subsystem never holds the client: it reaches the rest of the node only through the
+ * {@link io.librats.RatsClient} before or after {@code start()}: it starts once the transport listens (at once when
+ * attached to a running node) and stops before the transport closes or when detached. A subsystem never holds the client: it reaches the rest of the node only through the
  * {@link SubsystemContext} it is started with.
  */
 public interface RatsSubsystem {
@@ -17,7 +17,10 @@ public interface RatsSubsystem {
 	 */
 	void start(SubsystemContext context) throws Exception;
 
-	/** Stops the subsystem and releases its sockets and threads; bounded in time, never throws. */
+	/**
+	 * Stops the subsystem and releases its sockets and threads; bounded in time, never throws. Also called after a
+	 * {@code start} that threw, so that whatever it had opened is released.
+	 */
 	void stop();
 
 }

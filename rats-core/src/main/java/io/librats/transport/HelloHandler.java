@@ -46,6 +46,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void startDeadline(ChannelHandlerContext ctx) {
+		this.connection.opened();
 		long timeout = this.context.handshakeTimeout().toMillis();
 		this.deadline = ctx.executor().schedule(() -> {
 			this.context.metrics().increment(RatsMetrics.HANDSHAKE_TIMEOUT);

@@ -38,15 +38,23 @@ final class PeerChannelInitializer extends ChannelInitializer<Channel> {
 
 	@Override
 	protected void initChannel(Channel channel) {
+		initPeer(channel, StreamSessions.DIRECT);
+	}
+
+	/**
+	 * Appends the rats pipeline behind whatever handlers the channel already has; {@code null} when the inbound
+	 * handshake limit refused (and closed) the channel.
+	 */
+	PeerConnection initPeer(Channel channel, String path) {
 		if (this.direction == Direction.INBOUND && this.handshaking.get() >= this.maxHandshaking) {
 			// Cheapest possible refusal: no crypto spent on a flood of half-open peers.
 			this.context.metrics().increment(RatsMetrics.REJECTED_HANDSHAKE_LIMIT);
 			channel.close();
-			return;
+			return null;
 		}
 		this.channels.add(channel);
 		channel.config().setWriteBufferWaterMark(this.waterMark);
-		PeerConnection connection = new PeerConnection(channel, this.direction, this.context);
+		PeerConnection connection = new PeerConnection(channel, this.direction, this.context, path);
 		if (this.direction == Direction.INBOUND) {
 			this.handshaking.incrementAndGet();
 			connection.established().whenComplete((c, ex) -> this.handshaking.decrementAndGet());
@@ -58,6 +66,7 @@ final class PeerChannelInitializer extends ChannelInitializer<Channel> {
 			.addLast("frames", new FrameDecoder(this.context.settings().maxFrameSize()))
 			.addLast("hello", new HelloHandler(connection))
 			.addLast("close", new ConnectionCloseHandler(connection));
+		return connection;
 	}
 
 }

@@ -81,6 +81,10 @@ public final class PeerConnection {
 
 	private volatile Instant connectedSince;
 
+	private volatile long openedNanos = System.nanoTime();
+
+	private volatile long handshakeNanos = -1;
+
 	private volatile long lastReceivedNanos = System.nanoTime();
 
 	private volatile long lastReceivedMillis = System.currentTimeMillis();
@@ -97,7 +101,10 @@ public final class PeerConnection {
 
 	private volatile GoodbyeReason goodbyeReceived;
 
-	PeerConnection(Channel channel, Direction direction, TransportContext context) {
+	private final String path;
+
+	PeerConnection(Channel channel, Direction direction, TransportContext context, String path) {
+		this.path = path;
 		this.channel = channel;
 		this.direction = direction;
 		this.context = context;
@@ -115,6 +122,11 @@ public final class PeerConnection {
 
 	public Direction direction() {
 		return this.direction;
+	}
+
+	/** What carries the connection: {@link StreamSessions#DIRECT}, or a relay such as {@code "turn"}. */
+	public String path() {
+		return this.path;
 	}
 
 	public boolean isActive() {
@@ -331,6 +343,12 @@ public final class PeerConnection {
 		this.remoteHello = remote;
 		this.encrypted = encrypted;
 		this.connectedSince = Instant.now();
+		this.handshakeNanos = System.nanoTime() - this.openedNanos;
+	}
+
+	/** Marks the moment the connection is open (TCP connected), where the handshake's clock starts. */
+	void opened() {
+		this.openedNanos = System.nanoTime();
 	}
 
 	Hello localHello() {
@@ -455,7 +473,9 @@ public final class PeerConnection {
 	/** The peer's address as something to dial later: its IP with the listen port it announced, or {@code null}. */
 	public InetSocketAddress dialableAddress() {
 		Hello remote = this.remoteHello;
-		if (remote == null || remote.listenPort() == 0 || !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
+		// Through a relay the remote address is the relay's, not the peer's: nothing to dial directly.
+		if (remote == null || remote.listenPort() == 0 || !StreamSessions.DIRECT.equals(this.path)
+				|| !(this.channel.remoteAddress() instanceof InetSocketAddress a)) {
 			return null;
 		}
 		return new InetSocketAddress(a.getAddress(), remote.listenPort());
@@ -464,11 +484,13 @@ public final class PeerConnection {
 	public PeerInfo info() {
 		Hello remote = this.remoteHello;
 		long rtt = this.rttNanos;
+		long handshake = this.handshakeNanos;
 		return new PeerInfo(this.peerId,
 				(this.channel.remoteAddress() instanceof InetSocketAddress a) ? a : null,
 				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.connectedSince,
 				this.bytesIn.sum(), this.bytesOut.sum(), this.messagesIn.sum(), this.messagesOut.sum(),
-				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null);
+				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null,
+				(handshake >= 0) ? Duration.ofNanos(handshake) : null, this.path);
 	}
 
 	@Override

@@ -19,8 +19,12 @@ import java.time.Instant;
  * @param messagesOut application messages sent
  * @param lastSeen when anything was last received
  * @param rtt last round-trip time measured by ping, or {@code null} before the first pong
+ * @param handshakeDuration time from the connection being open to the rats handshake completing, or {@code null}
+ * while it runs
+ * @param path what carries the connection: {@code "direct"} (the node's own TCP dialer or listener) or
+ * {@code "turn"} (a TURN relayed TCP connection, RFC 6062); {@code address} is then the relay server's
  */
 public record PeerInfo(String peerId, InetSocketAddress address, int listenPort, Direction direction,
 		boolean encrypted, Instant connectedSince, long bytesIn, long bytesOut, long messagesIn, long messagesOut,
-		Instant lastSeen, Duration rtt) {
+		Instant lastSeen, Duration rtt, Duration handshakeDuration, String path) {
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * peers' application frames go to the {@link InboundFrameHandler}, peer arrivals and departures to
  * {@link ConnectionEvents}.
  */
-public final class Transport {
+public final class Transport implements StreamSessions {
 
 	private static final Logger logger = LoggerFactory.getLogger(Transport.class);
 
@@ -52,6 +52,10 @@ public final class Transport {
 	private Channel serverChannel;
 
 	private Bootstrap bootstrap;
+
+	private PeerChannelInitializer outbound;
+
+	private PeerChannelInitializer inbound;
 
 	public Transport(RatsConfig config, NodeIdentity identity, NetworkBinding binding, RatsMetrics metrics,
 			Executor handlerExecutor, InboundFrameHandler inbound, ConnectionEvents events) {
@@ -74,18 +78,14 @@ public final class Transport {
 		this.channels = new DefaultChannelGroup(this.group.next());
 		WriteBufferWaterMark waterMark = new WriteBufferWaterMark(this.config.writeBufferLowWaterMark(),
 				this.config.writeBufferHighWaterMark());
-		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(this.binding.channelType())
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.config.connectTimeout().toMillis())
-			.handler(new PeerChannelInitializer(this.context, Direction.OUTBOUND, this.channels, this.handshaking,
-					Integer.MAX_VALUE, waterMark));
-		if (!"local".equals(this.binding.name())) {
-			this.bootstrap.option(ChannelOption.TCP_NODELAY, true);
-		}
+		this.outbound = new PeerChannelInitializer(this.context, Direction.OUTBOUND, this.channels, this.handshaking,
+				Integer.MAX_VALUE, waterMark);
+		this.inbound = new PeerChannelInitializer(this.context, Direction.INBOUND, this.channels, this.handshaking,
+				this.config.maxPendingHandshakes(), waterMark);
+		this.bootstrap = bareBootstrap().handler(this.outbound);
 		ServerBootstrap server = new ServerBootstrap().group(this.group)
 			.channel(this.binding.serverChannelType())
-			.childHandler(new PeerChannelInitializer(this.context, Direction.INBOUND, this.channels,
-					this.handshaking, this.config.maxPendingHandshakes(), waterMark));
+			.childHandler(this.inbound);
 		if (!"local".equals(this.binding.name())) {
 			server.option(ChannelOption.SO_BACKLOG, 1024)
 				.option(ChannelOption.SO_REUSEADDR, true)
@@ -104,6 +104,40 @@ public final class Transport {
 				this.binding.name(), this.context.settings().identity().peerId(),
 				this.config.encryption() ? "on (Noise_XX_25519_ChaChaPoly_SHA256, " + this.context.settings().aead() + ")"
 						: "OFF - traffic is readable and peers are unauthenticated; use only for debugging");
+	}
+
+	private Bootstrap bareBootstrap() {
+		Bootstrap bare = new Bootstrap().group(this.group)
+			.channel(this.binding.channelType())
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.config.connectTimeout().toMillis());
+		if (!"local".equals(this.binding.name())) {
+			bare.option(ChannelOption.TCP_NODELAY, true);
+		}
+		return bare;
+	}
+
+	@Override
+	public Bootstrap bootstrap() {
+		if ("local".equals(this.binding.name())) {
+			throw new UnsupportedOperationException("the " + this.binding.name() + " binding has no sockets");
+		}
+		return bareBootstrap();
+	}
+
+	@Override
+	public CompletableFuture<PeerConnection> startSession(Channel channel, Direction direction, String path) {
+		PeerChannelInitializer initializer = (direction == Direction.INBOUND) ? this.inbound : this.outbound;
+		PeerConnection connection = initializer.initPeer(channel, path);
+		if (connection == null) {
+			return CompletableFuture.failedFuture(new ConnectionRejectedException(GoodbyeReason.PEER_LIMIT, false,
+					"too many handshakes in progress (maxPendingHandshakes " + this.config.maxPendingHandshakes()
+							+ ")"));
+		}
+		return connection.established().whenComplete((c, ex) -> {
+			if (ex != null) {
+				this.context.metrics().increment(RatsMetrics.CONNECTIONS_FAILED);
+			}
+		});
 	}
 
 	/** Bound listen port, valid after {@link #start()}. */

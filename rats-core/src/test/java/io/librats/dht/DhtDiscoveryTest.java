@@ -81,4 +81,40 @@ class DhtDiscoveryTest {
 			.isTrue();
 	}
 
+
+	@Test
+	void facadeStartsTheDhtOnARunningNodeFindsAndAnnouncesAndStopsIt() throws Exception {
+		DhtNode bootstrap = this.network.start(DhtTestNetwork.config("127.22.1.1").build());
+		RatsClient a = this.nodes.start();
+		RatsClient b = this.nodes.start();
+		byte[] infohash = DhtDiscovery.discoveryInfohash("facade-test-app");
+
+		assertThat(a.isDhtRunning()).isFalse();
+		assertThat(a.findPeers(infohash)).failsWithin(Duration.ofSeconds(5))
+			.withThrowableThat()
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("startDhtDiscovery");
+		assertThat(a.dhtStats()).isEmpty();
+
+		DhtConfig.Builder dht = DhtTestNetwork.config("127.22.1.2").addBootstrap(DhtTestNetwork.bootstrapOf(bootstrap));
+		a.startDhtDiscovery(dht.build());
+		b.startDhtDiscovery(dht.bindAddress("127.22.1.3").build());
+		assertThat(a.isDhtRunning()).isTrue();
+
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> a.announce(infohash, 4242).join() > 0);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> b.findPeers(infohash).join().stream().anyMatch((peer) -> peer.getPort() == 4242));
+		assertThat(a.dhtStats()).hasValueSatisfying((stats) -> assertThat(stats.nodes()).isPositive());
+
+		assertThat(a.stopDhtDiscovery()).isTrue();
+		assertThat(a.stopDhtDiscovery()).isFalse();
+		assertThat(a.isDhtRunning()).isFalse();
+		assertThat(a.announce(infohash, 4242)).failsWithin(Duration.ofSeconds(5));
+		// and it can join again on the same running node
+		a.startDhtDiscovery(dht.bindAddress("127.22.1.2").build());
+		assertThat(a.isDhtRunning()).isTrue();
+	}
+
 }

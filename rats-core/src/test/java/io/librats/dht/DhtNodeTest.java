@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.librats.metrics.RatsMetrics;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +152,22 @@ class DhtNodeTest {
 		assertThat(a.findPeers(infohash).get()).containsExactlyInAnyOrder(new InetSocketAddress("127.20.3.1", 7100),
 				new InetSocketAddress("127.20.3.2", b.port()));
 		assertThatThrownBy(() -> a.findPeers(new byte[5])).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void singleRequestsGetTheAnswerAndTheQueryObserverSeesHowEachQueryWasAnswered() throws Exception {
+		List<String> answered = new CopyOnWriteArrayList<>();
+		DhtNode a = this.network.start(DhtTestNetwork.config("127.20.8.1").build());
+		DhtNode b = this.network.start(DhtTestNetwork.config("127.20.8.2").build(), (builder) -> builder
+			.queryObserver((query, from, errorCode) -> answered.add(query.method() + " " + Compact.format(from) + " "
+					+ errorCode)));
+		assertThat(a.request(b.localAddress(), Krpc.PING, Map.of()).get())
+			.isInstanceOfSatisfying(Krpc.Response.class, (pong) -> assertThat(pong.id().toHex()).isEqualTo(b.nodeId()));
+		assertThat(a.request(b.localAddress(), "sample_infohashes", args("target", CLIENT_ID)).get())
+			.isInstanceOfSatisfying(Krpc.Error.class, (error) -> assertThat(error.code()).isEqualTo(204));
+		String from = "127.20.8.1:" + a.port();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(answered).contains("ping " + from + " 0",
+				"sample_infohashes " + from + " 204"));
 	}
 
 	@Test
