@@ -85,18 +85,19 @@ class MdnsCaptureTest {
 				.toList();
 			assertThat(probes).as("A's probes").hasSize(3);
 			for (int i = 1; i < 3; i++) {
-				assertThat(probes.get(i).time() - probes.get(i - 1).time()).as("time between probes").isBetween(0.225, 0.85);
+				assertThat(probes.get(i).time() - probes.get(i - 1).time()).as("time between probes").isBetween(0.225, 2.5);
 			}
 			assertThat(probes.get(0).questionNames()).contains("_rats._tcp.local", "rats-" + idA.substring(0, 12) + ".local");
 
 			// Intervals of 0.25, 0.5, 1, 2 and 4 s. A busy machine can only make a timer fire late, and a late query
-			// starts the next interval late, so each interval is at least 90 % of its nominal value and at most 0.6 s
-			// over it.
+			// starts the next interval late, so each interval is at least 90 % of its nominal value (which is what
+			// shows the back-off); the upper bound is only a sanity bound, since a shared CI machine can stall a
+			// child JVM for a second or two.
 			List<Packet> queries = packets.stream().filter((p) -> p.source().equals(A) && p.isBrowseQuery()).toList();
 			for (int i = 1; i < 6; i++) {
 				double nominal = 0.25 * (1 << (i - 1));
 				assertThat(queries.get(i).time() - queries.get(i - 1).time()).as("interval %d (nominal %s s)", i, nominal)
-					.isBetween(nominal * 0.9, nominal + 0.6);
+					.isBetween(nominal * 0.9, nominal + 2.5);
 			}
 
 			// A's later queries list B's PTR as a known answer, and B does not answer them.

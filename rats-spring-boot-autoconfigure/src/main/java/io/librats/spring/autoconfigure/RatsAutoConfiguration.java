@@ -7,6 +7,7 @@ import io.librats.config.RatsConfig;
 import io.librats.spring.actuate.RatsNodeReport;
 import io.librats.spring.env.DefaultStateDirectory;
 import io.librats.spring.env.NatFactsRecorder;
+import io.librats.spring.event.NatDetectionPublisher;
 import io.librats.spring.event.RatsEventPublisher;
 import io.librats.subsystem.RatsSubsystem;
 import io.librats.transport.TcpBinding;
@@ -62,6 +63,12 @@ public final class RatsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RatsEventPublisher ratsEventPublisher(RatsClient client, ApplicationEventPublisher publisher) {
 		return new RatsEventPublisher(client, publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	NatDetectionPublisher ratsNatDetectionPublisher(RatsClient client, ApplicationEventPublisher publisher) {
+		return new NatDetectionPublisher(client, publisher);
 	}
 
 	@Bean
