@@ -137,12 +137,10 @@ class StunClientTest {
 	void garbageAndUnmatchedResponsesAreDroppedAndCounted() throws Exception {
 		try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
 				StunClient client = StunClient.udp(group, new InetSocketAddress("127.0.0.1", 0), FAST, this.metrics).get()) {
-			server.setSoTimeout(5000);
 			StunMessage request = binding();
 			CompletableFuture<StunResponse> result = client.request(request,
 					new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
-			DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
-			server.receive(packet);
+			DatagramPacket packet = receive(server);
 			InetSocketAddress back = (InetSocketAddress) packet.getSocketAddress();
 			byte[] truncated = StunMessage.builder(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, request.transactionId())
 				.xorAddress(StunAttribute.XOR_MAPPED_ADDRESS, back).build().toBytes();
@@ -161,17 +159,23 @@ class StunClientTest {
 	void responseWithUnknownComprehensionRequiredAttributeFailsTheTransaction() throws Exception {
 		try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress());
 				StunClient client = StunClient.udp(group, new InetSocketAddress("127.0.0.1", 0), FAST, this.metrics).get()) {
-			server.setSoTimeout(5000);
 			StunMessage request = binding();
 			CompletableFuture<StunResponse> result = client.request(request,
 					new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
-			DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
-			server.receive(packet);
+			DatagramPacket packet = receive(server);
 			reply(server, StunMessage.builder(StunMethod.BINDING, StunClass.SUCCESS_RESPONSE, request.transactionId())
 				.add(0x7ff0, new byte[4]).build().toBytes(), (InetSocketAddress) packet.getSocketAddress());
 			assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StunException.class)
 				.hasMessageContaining("0x7ff0");
 		}
+	}
+
+	/** The client's request as the server socket gets it, waiting at most 5 s. */
+	private static DatagramPacket receive(DatagramSocket server) throws java.io.IOException {
+		server.setSoTimeout(5000);
+		DatagramPacket packet = new DatagramPacket(new byte[1500], 1500);
+		server.receive(packet);
+		return packet;
 	}
 
 	private static void reply(DatagramSocket socket, byte[] bytes, InetSocketAddress to) throws Exception {
