@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with a default IPv6 route into {@code lo} for Transmission's check of its address (a UDP connect, which sends
  * nothing): all local, nothing routed anywhere. Transmission is told about five of our nodes per family, in its
  * saved state ({@code dht.dat}) and its {@code dht.bootstrap} file; it can learn the others only from our answers.
- * Its public fallback router ({@code dht.transmissionbt.com}, tried 20-60 s after start while its table is small)
+ * Its built-in public fallback router (tried 20-60 s after start while its table is small)
  * does not even resolve inside the namespace. Every DHT message Transmission handles is printed
  * ({@code TR_DHT_VERBOSE}) with its debug log. Skipped only when transmission-daemon or transmission-remote is
  * missing, which {@code CI=true} turns into a failure ({@code .ci/install} installs both).
