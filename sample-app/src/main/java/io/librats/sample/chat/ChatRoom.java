@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -84,6 +86,18 @@ public class ChatRoom {
 		emitter.onTimeout(() -> this.subscribers.remove(emitter));
 		emitter.onError((ex) -> this.subscribers.remove(emitter));
 		return emitter;
+	}
+
+	/**
+	 * Ends every open event stream as soon as the application starts closing: the web server's graceful shutdown
+	 * would otherwise wait for these never-ending requests until its phase times out.
+	 */
+	@EventListener(ContextClosedEvent.class)
+	public void closeStreams() {
+		for (SseEmitter emitter : this.subscribers) {
+			emitter.complete();
+		}
+		this.subscribers.clear();
 	}
 
 	private void publish(String event, Object data) {
