@@ -74,6 +74,45 @@ class AeadTest {
         assertThat(Arrays.copyOfRange(buf, 7, 7 + RFC_PLAINTEXT.length)).isEqualTo(RFC_PLAINTEXT);
     }
 
+    /**
+     * rats' own implementation against BouncyCastle (written by others): every length up to four ChaCha20 blocks and
+     * a few large ones, with and without associated data, each opened by the other side and, flipped in one random
+     * bit, refused.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 11, 2024})
+    void pureJavaAgreesWithBouncyCastleOnSeededRandomInputs(long seed) throws NoiseException {
+        Random random = new Random(seed);
+        for (int len = 0; len <= 300; len++) {
+            pureJavaAgreesWithBouncyCastle(random, len);
+        }
+        for (int len : new int[] {1000, 4095, 4096, 4097, 65535 - Aead.TAG_LENGTH, random.nextInt(65520)}) {
+            pureJavaAgreesWithBouncyCastle(random, len);
+        }
+    }
+
+    private static void pureJavaAgreesWithBouncyCastle(Random random, int len) throws NoiseException {
+        byte[] key = bytes(random, Aead.KEY_LENGTH);
+        byte[] nonce = bytes(random, Aead.NONCE_LENGTH);
+        byte[] ad = random.nextInt(3) == 0 ? null : bytes(random, random.nextInt(80));
+        byte[] plaintext = bytes(random, len);
+        Aead bc = keyed(AeadImplementation.BOUNCY_CASTLE, key);
+        Aead own = keyed(AeadImplementation.PURE_JAVA, key);
+        byte[] bcSealed = new byte[len + Aead.TAG_LENGTH];
+        byte[] ownSealed = new byte[len + Aead.TAG_LENGTH];
+        bc.seal(nonce, ad, plaintext, 0, len, bcSealed, 0);
+        own.seal(nonce, ad, plaintext, 0, len, ownSealed, 0);
+        assertThat(ownSealed).as("length %d", len).isEqualTo(bcSealed);
+        byte[] opened = new byte[len];
+        assertThat(own.open(nonce, ad, bcSealed, 0, bcSealed.length, opened, 0)).isEqualTo(len);
+        assertThat(opened).as("length %d", len).isEqualTo(plaintext);
+        bcSealed[random.nextInt(bcSealed.length)] ^= (byte) (1 << random.nextInt(8));
+        byte[] untouched = new byte[len];
+        assertThatThrownBy(() -> own.open(nonce, ad, bcSealed, 0, bcSealed.length, untouched, 0))
+            .isInstanceOf(NoiseException.class);
+        assertThat(untouched).isEqualTo(new byte[len]);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 0xC0FFEE})
     void bouncyCastleAndJdkAgreeOnSeededRandomInputs(long seed) throws NoiseException {
