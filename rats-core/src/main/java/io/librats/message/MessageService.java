@@ -186,9 +186,9 @@ public final class MessageService implements InboundFrameHandler {
 		if (connection == null) {
 			return notConnected(peerId);
 		}
-		ByteBuf frame = FrameEncoder.start(connection.alloc(), FrameType.BINARY, data.length).writeBytes(data);
+		ByteBuf frame = FrameEncoder.copyOf(FrameType.BINARY, data);
 		traffic(false, null, frame.readableBytes());
-		return connection.send(FrameEncoder.finish(frame));
+		return connection.send(frame);
 	}
 
 	public CompletableFuture<JsonNode> request(String peerId, String type, Object data, Duration timeout) {

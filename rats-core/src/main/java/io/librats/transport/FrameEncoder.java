@@ -2,6 +2,7 @@ package io.librats.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 
 /**
  * Builds frames. Small bodies are copied behind the header so each frame is one buffer; large bodies are appended as
@@ -28,6 +29,20 @@ public final class FrameEncoder {
 	public static ByteBuf finish(ByteBuf frame) {
 		frame.setInt(frame.readerIndex(), frame.readableBytes() - 4);
 		return frame;
+	}
+
+	/**
+	 * Frames a copy of {@code body} in a plain heap array rather than a pooled buffer: the frame lives only until the
+	 * encrypting handler copies it into a Noise message, and off the event loop the pooled allocator costs a shared
+	 * magazine and leak-detector sampling per call, which the small-message profile showed as 40% of a send.
+	 */
+	public static ByteBuf copyOf(byte type, byte[] body) {
+		byte[] frame = new byte[HEADER_LENGTH + body.length];
+		ByteBuf buf = Unpooled.wrappedBuffer(frame);
+		buf.setInt(0, body.length + 1);
+		buf.setByte(4, type);
+		System.arraycopy(body, 0, frame, HEADER_LENGTH, body.length);
+		return buf;
 	}
 
 	/** Frames {@code body}, taking ownership of it. */

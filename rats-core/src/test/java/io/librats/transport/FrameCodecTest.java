@@ -249,6 +249,16 @@ class FrameCodecTest {
 		assertThat(body.refCnt()).as("the composite released its component").isZero();
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 1, 256, 100_000 })
+	void copyOfFramesACopyOfTheArray(int size) {
+		byte[] body = pattern(size);
+		ByteBuf frame = FrameEncoder.copyOf(FrameType.BINARY, body);
+		Arrays.fill(body, (byte) 0);
+		assertThat(frame.readableBytes()).isEqualTo(FrameEncoder.HEADER_LENGTH + size);
+		assertRoundTrip(frame, FrameType.BINARY, pattern(size), Math.max(size, MAX_FRAME));
+	}
+
 	@Test
 	void startAndFinishPatchTheLength() {
 		ByteBuf frame = FrameEncoder.start(ByteBufAllocator.DEFAULT, FrameType.PING, 8).writeLong(42);
