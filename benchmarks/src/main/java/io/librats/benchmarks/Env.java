@@ -34,7 +34,7 @@ final class Env {
 		}
 		else {
 			this.aead = AeadImplementation.fastest();
-			this.aeadSource = "AeadImplementation.fastest() measured it in this JVM";
+			this.aeadSource = "AeadImplementation.fastest() chose it for this JVM";
 		}
 	}
 

@@ -68,7 +68,7 @@ final class TransportOptions {
 		lines.add("  --upstream=PATH     also run upstream's bench_transport binary (in a private network namespace this");
 		lines.add("                      command creates and deletes; needs root and iproute2) and print ours/upstream");
 		lines.add("  --repeat=1          run both suites this many times, alternating; report the median per row");
-		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20   force the AEAD (default: AeadImplementation.fastest())");
 		lines.add("  --warmup=2 --max-warmup=20 JIT warm-up per experiment: at least / at most these seconds");
 		lines.add("  --quiet-wait=2      before each measurement wait up to this many seconds for other processes to");
 		lines.add("                      use < 0.25 cores (the machine is shared); 0 disables");

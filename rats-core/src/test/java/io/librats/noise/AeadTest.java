@@ -10,6 +10,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,29 +76,30 @@ class AeadTest {
     }
 
     /**
-     * rats' own implementation against BouncyCastle (written by others): every length up to four ChaCha20 blocks and
-     * a few large ones, with and without associated data, each opened by the other side and, flipped in one random
-     * bit, refused.
+     * rats' own Poly1305 (with its own ChaCha20, or the JDK's) against BouncyCastle (written by others): every length
+     * up to four ChaCha20 blocks and a few large ones, with and without associated data, each opened by the other
+     * side and, flipped in one random bit, refused without output.
      */
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {7, 11, 2024})
-    void pureJavaAgreesWithBouncyCastleOnSeededRandomInputs(long seed) throws NoiseException {
+    @ParameterizedTest(name = "{0}, seed {1}")
+    @CsvSource({"PURE_JAVA, 7", "PURE_JAVA, 11", "PURE_JAVA, 2024", "JDK_CHACHA20, 7", "JDK_CHACHA20, 11"})
+    void ownPoly1305AgreesWithBouncyCastleOnSeededRandomInputs(AeadImplementation own, long seed) throws NoiseException {
         Random random = new Random(seed);
         for (int len = 0; len <= 300; len++) {
-            pureJavaAgreesWithBouncyCastle(random, len);
+            agreesWithBouncyCastle(own, random, len);
         }
         for (int len : new int[] {1000, 4095, 4096, 4097, 65535 - Aead.TAG_LENGTH, random.nextInt(65520)}) {
-            pureJavaAgreesWithBouncyCastle(random, len);
+            agreesWithBouncyCastle(own, random, len);
         }
     }
 
-    private static void pureJavaAgreesWithBouncyCastle(Random random, int len) throws NoiseException {
+    private static void agreesWithBouncyCastle(AeadImplementation implementation, Random random, int len)
+            throws NoiseException {
         byte[] key = bytes(random, Aead.KEY_LENGTH);
         byte[] nonce = bytes(random, Aead.NONCE_LENGTH);
         byte[] ad = random.nextInt(3) == 0 ? null : bytes(random, random.nextInt(80));
         byte[] plaintext = bytes(random, len);
         Aead bc = keyed(AeadImplementation.BOUNCY_CASTLE, key);
-        Aead own = keyed(AeadImplementation.PURE_JAVA, key);
+        Aead own = keyed(implementation, key);
         byte[] bcSealed = new byte[len + Aead.TAG_LENGTH];
         byte[] ownSealed = new byte[len + Aead.TAG_LENGTH];
         bc.seal(nonce, ad, plaintext, 0, len, bcSealed, 0);
@@ -201,6 +203,14 @@ class AeadTest {
         assertThatThrownBy(() -> aead.open(RFC_NONCE, RFC_AAD, tampered, 0, tampered.length, out, 0)).isInstanceOf(NoiseException.class);
         aead.open(RFC_NONCE, RFC_AAD, sealed, 0, sealed.length, out, 0);
         assertThat(out).isEqualTo(RFC_PLAINTEXT);
+    }
+
+    @Test
+    void ownImplementationsAreChosenWithoutAChaCha20IntrinsicAndBesideIt() {
+        assertThat(AeadImplementation.choose(17)).isEqualTo(AeadImplementation.PURE_JAVA);
+        assertThat(AeadImplementation.choose(19)).isEqualTo(AeadImplementation.PURE_JAVA);
+        assertThat(AeadImplementation.choose(20)).isEqualTo(AeadImplementation.JDK_CHACHA20);
+        assertThat(AeadImplementation.choose(25)).isEqualTo(AeadImplementation.JDK_CHACHA20);
     }
 
     @Test

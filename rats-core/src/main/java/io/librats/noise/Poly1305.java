@@ -1,0 +1,222 @@
+package io.librats.noise;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Poly1305 (RFC 8439 section 2.5) as the ChaCha20-Poly1305 AEAD uses it: one one-time key per message, input
+ * zero-padded to whole 16-byte blocks, then the two lengths. Five 26-bit limbs with 64-bit products; no allocation,
+ * no branch or array index that depends on the key or the data. Not thread-safe.
+ */
+final class Poly1305 {
+
+	private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long M26 = 0x3ffffff;
+
+	/** Clamped {@code r} in 26-bit limbs, and {@code s}. */
+	private long r0;
+
+	private long r1;
+
+	private long r2;
+
+	private long r3;
+
+	private long r4;
+
+	private int s0;
+
+	private int s1;
+
+	private int s2;
+
+	private int s3;
+
+	/** The accumulator, 26-bit limbs (partially reduced between blocks). */
+	private long h0;
+
+	private long h1;
+
+	private long h2;
+
+	private long h3;
+
+	private long h4;
+
+	/** A zero-padded last block or the lengths block; wiped after use. */
+	private final byte[] tail = new byte[16];
+
+	/** Starts a message under the one-time key {@code key[off..off+32)}: {@code r} then {@code s}. */
+	void init(byte[] key, int off) {
+		long t0 = (int) LE_INT.get(key, off) & 0xffffffffL;
+		long t1 = (int) LE_INT.get(key, off + 4) & 0xffffffffL;
+		long t2 = (int) LE_INT.get(key, off + 8) & 0xffffffffL;
+		long t3 = (int) LE_INT.get(key, off + 12) & 0xffffffffL;
+		// r is clamped as RFC 8439 section 2.5 says while being split into 26-bit limbs.
+		this.r0 = t0 & 0x3ffffff;
+		this.r1 = ((t0 >>> 26) | (t1 << 6)) & 0x3ffff03;
+		this.r2 = ((t1 >>> 20) | (t2 << 12)) & 0x3ffc0ff;
+		this.r3 = ((t2 >>> 14) | (t3 << 18)) & 0x3f03fff;
+		this.r4 = (t3 >>> 8) & 0x00fffff;
+		this.s0 = (int) LE_INT.get(key, off + 16);
+		this.s1 = (int) LE_INT.get(key, off + 20);
+		this.s2 = (int) LE_INT.get(key, off + 24);
+		this.s3 = (int) LE_INT.get(key, off + 28);
+		this.h0 = this.h1 = this.h2 = this.h3 = this.h4 = 0;
+	}
+
+	/** Forgets the one-time key and the accumulator. */
+	void wipe() {
+		this.r0 = this.r1 = this.r2 = this.r3 = this.r4 = 0;
+		this.s0 = this.s1 = this.s2 = this.s3 = 0;
+		this.h0 = this.h1 = this.h2 = this.h3 = this.h4 = 0;
+	}
+
+	/**
+	 * MACs the AEAD's two little-endian 64-bit lengths, writes the tag to {@code tag[off..off+16)} and forgets the
+	 * one-time key.
+	 */
+	void finish(long adLen, long cipherLen, byte[] tag, int off) {
+		byte[] lengths = this.tail;
+		Arrays.fill(lengths, 0, 16, (byte) 0);
+		LE_INT.set(lengths, 0, (int) adLen);
+		LE_INT.set(lengths, 4, (int) (adLen >>> 32));
+		LE_INT.set(lengths, 8, (int) cipherLen);
+		LE_INT.set(lengths, 12, (int) (cipherLen >>> 32));
+		polyBlocks(lengths, 0, 1);
+		polyFinish(tag, off);
+	}
+
+	/** Poly1305 over {@code m[off..off+len)} zero-padded to whole 16-byte blocks, as the AEAD construction pads. */
+	void macPadded(byte[] m, int off, int len) {
+		int full = len >>> 4;
+		polyBlocks(m, off, full);
+		int rest = len & 15;
+		if (rest != 0) {
+			byte[] pad = this.tail;
+			System.arraycopy(m, off + (full << 4), pad, 0, rest);
+			Arrays.fill(pad, rest, 16, (byte) 0);
+			polyBlocks(pad, 0, 1);
+			Arrays.fill(pad, 0, 16, (byte) 0);
+		}
+	}
+
+	/** Poly1305 over {@code blocks} whole 16-byte blocks: h = (h + block + 2^128) * r mod 2^130 - 5. */
+	private void polyBlocks(byte[] m, int off, int blocks) {
+		long r0 = this.r0;
+		long r1 = this.r1;
+		long r2 = this.r2;
+		long r3 = this.r3;
+		long r4 = this.r4;
+		long s1 = r1 * 5;
+		long s2 = r2 * 5;
+		long s3 = r3 * 5;
+		long s4 = r4 * 5;
+		long h0 = this.h0;
+		long h1 = this.h1;
+		long h2 = this.h2;
+		long h3 = this.h3;
+		long h4 = this.h4;
+		for (int i = 0; i < blocks; i++) {
+			int p = off + (i << 4);
+			long t0 = (int) LE_INT.get(m, p) & 0xffffffffL;
+			long t1 = (int) LE_INT.get(m, p + 4) & 0xffffffffL;
+			long t2 = (int) LE_INT.get(m, p + 8) & 0xffffffffL;
+			long t3 = (int) LE_INT.get(m, p + 12) & 0xffffffffL;
+			h0 += t0 & M26;
+			h1 += ((t0 >>> 26) | (t1 << 6)) & M26;
+			h2 += ((t1 >>> 20) | (t2 << 12)) & M26;
+			h3 += ((t2 >>> 14) | (t3 << 18)) & M26;
+			h4 += (t3 >>> 8) | (1L << 24);
+			long d0 = h0 * r0 + h1 * s4 + h2 * s3 + h3 * s2 + h4 * s1;
+			long d1 = h0 * r1 + h1 * r0 + h2 * s4 + h3 * s3 + h4 * s2;
+			long d2 = h0 * r2 + h1 * r1 + h2 * r0 + h3 * s4 + h4 * s3;
+			long d3 = h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * s4;
+			long d4 = h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0;
+			long c = d0 >>> 26;
+			h0 = d0 & M26;
+			d1 += c;
+			c = d1 >>> 26;
+			h1 = d1 & M26;
+			d2 += c;
+			c = d2 >>> 26;
+			h2 = d2 & M26;
+			d3 += c;
+			c = d3 >>> 26;
+			h3 = d3 & M26;
+			d4 += c;
+			c = d4 >>> 26;
+			h4 = d4 & M26;
+			h0 += c * 5;
+			c = h0 >>> 26;
+			h0 &= M26;
+			h1 += c;
+		}
+		this.h0 = h0;
+		this.h1 = h1;
+		this.h2 = h2;
+		this.h3 = h3;
+		this.h4 = h4;
+	}
+
+	/** Fully reduces h, adds s and writes the 16-byte tag. */
+	private void polyFinish(byte[] tag, int off) {
+		long h0 = this.h0;
+		long h1 = this.h1;
+		long h2 = this.h2;
+		long h3 = this.h3;
+		long h4 = this.h4;
+		long c = h1 >>> 26;
+		h1 &= M26;
+		h2 += c;
+		c = h2 >>> 26;
+		h2 &= M26;
+		h3 += c;
+		c = h3 >>> 26;
+		h3 &= M26;
+		h4 += c;
+		c = h4 >>> 26;
+		h4 &= M26;
+		h0 += c * 5;
+		c = h0 >>> 26;
+		h0 &= M26;
+		h1 += c;
+		// g = h + 5 - 2^130: non-negative exactly when h >= p, and then h mod p = g.
+		long g0 = h0 + 5;
+		c = g0 >>> 26;
+		g0 &= M26;
+		long g1 = h1 + c;
+		c = g1 >>> 26;
+		g1 &= M26;
+		long g2 = h2 + c;
+		c = g2 >>> 26;
+		g2 &= M26;
+		long g3 = h3 + c;
+		c = g3 >>> 26;
+		g3 &= M26;
+		long g4 = h4 + c - (1L << 26);
+		long keepH = g4 >> 63;
+		h0 = (h0 & keepH) | (g0 & ~keepH);
+		h1 = (h1 & keepH) | (g1 & ~keepH);
+		h2 = (h2 & keepH) | (g2 & ~keepH);
+		h3 = (h3 & keepH) | (g3 & ~keepH);
+		h4 = (h4 & keepH) | (g4 & ~keepH);
+		long w0 = (h0 | (h1 << 26)) & 0xffffffffL;
+		long w1 = ((h1 >>> 6) | (h2 << 20)) & 0xffffffffL;
+		long w2 = ((h2 >>> 12) | (h3 << 14)) & 0xffffffffL;
+		long w3 = ((h3 >>> 18) | (h4 << 8)) & 0xffffffffL;
+		long f = w0 + (this.s0 & 0xffffffffL);
+		LE_INT.set(tag, off, (int) f);
+		f = w1 + (this.s1 & 0xffffffffL) + (f >>> 32);
+		LE_INT.set(tag, off + 4, (int) f);
+		f = w2 + (this.s2 & 0xffffffffL) + (f >>> 32);
+		LE_INT.set(tag, off + 8, (int) f);
+		f = w3 + (this.s3 & 0xffffffffL) + (f >>> 32);
+		LE_INT.set(tag, off + 12, (int) f);
+		wipe();
+	}
+
+}
