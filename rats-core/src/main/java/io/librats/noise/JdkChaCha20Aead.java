@@ -32,8 +32,6 @@ final class JdkChaCha20Aead implements Aead {
 
 	private final byte[] block0 = new byte[64];
 
-	private final byte[] computedTag = new byte[TAG_LENGTH];
-
 	private Cipher sealer;
 
 	private Cipher opener;
@@ -59,8 +57,7 @@ final class JdkChaCha20Aead implements Aead {
 		}
 		startMac(this.sealer, ad);
 		update(this.sealer, in, inOff, len, out, outOff);
-		this.poly.macPadded(out, outOff, len);
-		this.poly.finish(PureJavaAead.adLength(ad), len, out, outOff + len);
+		this.poly.tag(ad, out, outOff, len, out, outOff + len);
 		return len + TAG_LENGTH;
 	}
 
@@ -85,9 +82,7 @@ final class JdkChaCha20Aead implements Aead {
 			}
 		}
 		startMac(this.opener, ad);
-		this.poly.macPadded(in, inOff, cipherLen);
-		this.poly.finish(PureJavaAead.adLength(ad), cipherLen, this.computedTag, 0);
-		PureJavaAead.verifyTag(this.computedTag, in, inOff + cipherLen);
+		this.poly.verify(ad, in, inOff, cipherLen);
 		update(this.opener, in, inOff, cipherLen, out, outOff);
 		return cipherLen;
 	}
@@ -110,11 +105,8 @@ final class JdkChaCha20Aead implements Aead {
 	/** Takes key stream block 0 as the one-time Poly1305 key and MACs the padded associated data. */
 	private void startMac(Cipher cipher, byte[] ad) {
 		update(cipher, ZEROS, 0, ZEROS.length, this.block0, 0);
-		this.poly.init(this.block0, 0);
+		this.poly.init(this.block0, 0, ad);
 		Arrays.fill(this.block0, (byte) 0);
-		if (ad != null) {
-			this.poly.macPadded(ad, 0, ad.length);
-		}
 	}
 
 	private void init(Cipher cipher, byte[] nonce) throws InvalidKeyException {

@@ -49,8 +49,45 @@ final class Poly1305 {
 	/** A zero-padded last block or the lengths block; wiped after use. */
 	private final byte[] tail = new byte[16];
 
+	private final byte[] computedTag = new byte[16];
+
+	/**
+	 * Starts an AEAD message under the one-time key {@code key[off..off+32)} ({@code r} then {@code s}) and MACs
+	 * the padded associated data, {@code null} for none.
+	 */
+	void init(byte[] key, int off, byte[] ad) {
+		init(key, off);
+		if (ad != null) {
+			macPadded(ad, 0, ad.length);
+		}
+	}
+
+	/** MACs the padded ciphertext {@code c[off..off+len)} and the lengths, and writes the tag to {@code tag[tagOff..)}. */
+	void tag(byte[] ad, byte[] c, int off, int len, byte[] tag, int tagOff) {
+		macPadded(c, off, len);
+		finish((ad != null) ? ad.length : 0, len, tag, tagOff);
+	}
+
+	/**
+	 * Computes the tag of the ciphertext {@code in[off..off+len)} and compares it with the 16 bytes that follow, all
+	 * of them whatever they hold (an OR of XORs, no early exit).
+	 *
+	 * @throws NoiseException the common bad-tag failure on a mismatch
+	 */
+	void verify(byte[] ad, byte[] in, int off, int len) throws NoiseException {
+		tag(ad, in, off, len, this.computedTag, 0);
+		int diff = 0;
+		for (int i = 0; i < 16; i++) {
+			diff |= this.computedTag[i] ^ in[off + len + i];
+		}
+		Arrays.fill(this.computedTag, (byte) 0);
+		if (diff != 0) {
+			throw Aead.badTag();
+		}
+	}
+
 	/** Starts a message under the one-time key {@code key[off..off+32)}: {@code r} then {@code s}. */
-	void init(byte[] key, int off) {
+	private void init(byte[] key, int off) {
 		long t0 = (int) LE_INT.get(key, off) & 0xffffffffL;
 		long t1 = (int) LE_INT.get(key, off + 4) & 0xffffffffL;
 		long t2 = (int) LE_INT.get(key, off + 8) & 0xffffffffL;
@@ -79,7 +116,7 @@ final class Poly1305 {
 	 * MACs the AEAD's two little-endian 64-bit lengths, writes the tag to {@code tag[off..off+16)} and forgets the
 	 * one-time key.
 	 */
-	void finish(long adLen, long cipherLen, byte[] tag, int off) {
+	private void finish(long adLen, long cipherLen, byte[] tag, int off) {
 		byte[] lengths = this.tail;
 		Arrays.fill(lengths, 0, 16, (byte) 0);
 		LE_INT.set(lengths, 0, (int) adLen);
@@ -91,7 +128,7 @@ final class Poly1305 {
 	}
 
 	/** Poly1305 over {@code m[off..off+len)} zero-padded to whole 16-byte blocks, as the AEAD construction pads. */
-	void macPadded(byte[] m, int off, int len) {
+	private void macPadded(byte[] m, int off, int len) {
 		int full = len >>> 4;
 		polyBlocks(m, off, full);
 		int rest = len & 15;

@@ -51,8 +51,6 @@ final class PureJavaAead implements Aead {
 	/** The last partial block of key stream; wiped after use. */
 	private final byte[] tail = new byte[64];
 
-	private final byte[] computedTag = new byte[TAG_LENGTH];
-
 	@Override
 	public void setKey(byte[] src, int off) {
 		for (int i = 0; i < 8; i++) {
@@ -64,8 +62,7 @@ final class PureJavaAead implements Aead {
 	public int seal(byte[] nonce, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff) {
 		start(nonce, ad);
 		xorKeyStream(1, in, inOff, len, out, outOff);
-		this.poly.macPadded(out, outOff, len);
-		this.poly.finish(adLength(ad), len, out, outOff + len);
+		this.poly.tag(ad, out, outOff, len, out, outOff + len);
 		return len + TAG_LENGTH;
 	}
 
@@ -75,9 +72,7 @@ final class PureJavaAead implements Aead {
 		Aead.checkOpenLength(len);
 		int cipherLen = len - TAG_LENGTH;
 		start(nonce, ad);
-		this.poly.macPadded(in, inOff, cipherLen);
-		this.poly.finish(adLength(ad), cipherLen, this.computedTag, 0);
-		verifyTag(this.computedTag, in, inOff + cipherLen);
+		this.poly.verify(ad, in, inOff, cipherLen);
 		xorKeyStream(1, in, inOff, cipherLen, out, outOff);
 		return cipherLen;
 	}
@@ -88,25 +83,6 @@ final class PureJavaAead implements Aead {
 		this.poly.wipe();
 	}
 
-	static int adLength(byte[] ad) {
-		return (ad != null) ? ad.length : 0;
-	}
-
-	/**
-	 * Compares all 16 bytes whatever they hold (an OR of XORs, no early exit), wipes {@code computed} and throws the
-	 * common bad-tag failure on a mismatch.
-	 */
-	static void verifyTag(byte[] computed, byte[] in, int tagOff) throws NoiseException {
-		int diff = 0;
-		for (int i = 0; i < TAG_LENGTH; i++) {
-			diff |= computed[i] ^ in[tagOff + i];
-		}
-		Arrays.fill(computed, (byte) 0);
-		if (diff != 0) {
-			throw Aead.badTag();
-		}
-	}
-
 	/** Sets the nonce, starts Poly1305 under the key from block 0 and MACs the padded associated data. */
 	private void start(byte[] nonce, byte[] ad) {
 		this.n0 = (int) LE_INT.get(nonce, 0);
@@ -114,11 +90,8 @@ final class PureJavaAead implements Aead {
 		this.n2 = (int) LE_INT.get(nonce, 8);
 		// The first 32 bytes of key stream block 0 are the one-time Poly1305 key (RFC 8439 section 2.6).
 		xorKeyStream(0, ZEROS, 0, 32, this.polyKey, 0);
-		this.poly.init(this.polyKey, 0);
+		this.poly.init(this.polyKey, 0, ad);
 		Arrays.fill(this.polyKey, (byte) 0);
-		if (ad != null) {
-			this.poly.macPadded(ad, 0, ad.length);
-		}
 	}
 
 	/**
