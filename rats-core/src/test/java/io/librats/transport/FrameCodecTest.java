@@ -496,6 +496,24 @@ class FrameCodecTest {
 	}
 
 	@Test
+	void encryptedDialerSendsNoiseMessageOneBehindItsPreambleWithoutWaiting() {
+		this.channel = preambleChannel(true, Direction.OUTBOUND, null);
+		ByteBuf first = this.channel.readOutbound();
+		try {
+			assertThat(first).as("message 1 leaves before the acceptor's preamble arrives").isNotNull();
+			assertThat(first.readableBytes()).as("length-prefixed message 1: one ephemeral key").isEqualTo(2 + 32);
+			assertThat(first.getUnsignedShort(first.readerIndex())).isEqualTo(32);
+		}
+		finally {
+			first.release();
+		}
+		this.channel.writeInbound(track(preamble("RATS", 1, 1)));
+		assertThat(this.channel.pipeline().get(PreambleHandler.class)).isNull();
+		assertThat(this.channel.pipeline().get("noise-handshake")).isInstanceOf(NoiseHandshakeHandler.class);
+		assertThat((Object) this.channel.readOutbound()).as("the initiator waits for message 2").isNull();
+	}
+
+	@Test
 	void matchingPlaintextPreambleAnnouncesTheSessionBeforePassingOnTheRest() {
 		RecordingHandler recorder = new RecordingHandler();
 		this.channel = preambleChannel(false, Direction.INBOUND, recorder);
