@@ -45,6 +45,7 @@ public final class NoiseHandshake {
     private final boolean initiator;
     private final NoiseKeyPair localStatic;
     private final SymmetricState symmetric;
+    private final EphemeralKeyPool ephemerals;
     private final byte[] dhOutput = new byte[DHLEN];
     private NoiseKeyPair localEphemeral;
     private byte[] remoteEphemeral;
@@ -56,7 +57,7 @@ public final class NoiseHandshake {
     private boolean destroyed;
 
     private NoiseHandshake(boolean initiator, NoiseKeyPair localStatic, byte[] prologue,
-            AeadImplementation aead, NoiseKeyPair fixedEphemeral) {
+            AeadImplementation aead, NoiseKeyPair fixedEphemeral, EphemeralKeyPool ephemerals) {
         Objects.requireNonNull(localStatic, "localStatic");
         Objects.requireNonNull(aead, "aead");
         if (localStatic.isDestroyed()) {
@@ -65,6 +66,7 @@ public final class NoiseHandshake {
         this.initiator = initiator;
         this.localStatic = localStatic;
         this.localEphemeral = fixedEphemeral;
+        this.ephemerals = ephemerals;
         this.symmetric = new SymmetricState(PROTOCOL_NAME, aead);
         byte[] p = prologue == null ? EMPTY : prologue;
         symmetric.mixHash(p, 0, p.length);
@@ -80,7 +82,18 @@ public final class NoiseHandshake {
      * @return a handshake whose first step is {@link #writeMessage}
      */
     public static NoiseHandshake initiator(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead) {
-        return new NoiseHandshake(true, localStatic, prologue, aead, null);
+        return new NoiseHandshake(true, localStatic, prologue, aead, null, null);
+    }
+
+    /**
+     * Starts the initiator side, taking its ephemeral key from {@code ephemerals} instead of generating it.
+     *
+     * @param ephemerals where the ephemeral key comes from; the handshake destroys it when it ends
+     * @see #initiator(NoiseKeyPair, byte[], AeadImplementation)
+     */
+    public static NoiseHandshake initiator(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead,
+            EphemeralKeyPool ephemerals) {
+        return new NoiseHandshake(true, localStatic, prologue, aead, null, Objects.requireNonNull(ephemerals, "ephemerals"));
     }
 
     /**
@@ -92,7 +105,18 @@ public final class NoiseHandshake {
      * @return a handshake whose first step is {@link #readMessage}
      */
     public static NoiseHandshake responder(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead) {
-        return new NoiseHandshake(false, localStatic, prologue, aead, null);
+        return new NoiseHandshake(false, localStatic, prologue, aead, null, null);
+    }
+
+    /**
+     * Starts the responder side, taking its ephemeral key from {@code ephemerals} instead of generating it.
+     *
+     * @param ephemerals where the ephemeral key comes from; the handshake destroys it when it ends
+     * @see #responder(NoiseKeyPair, byte[], AeadImplementation)
+     */
+    public static NoiseHandshake responder(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead,
+            EphemeralKeyPool ephemerals) {
+        return new NoiseHandshake(false, localStatic, prologue, aead, null, Objects.requireNonNull(ephemerals, "ephemerals"));
     }
 
     /**
@@ -101,7 +125,7 @@ public final class NoiseHandshake {
      */
     static NoiseHandshake withEphemeral(boolean initiator, NoiseKeyPair localStatic, byte[] prologue,
             AeadImplementation aead, NoiseKeyPair ephemeral) {
-        return new NoiseHandshake(initiator, localStatic, prologue, aead, Objects.requireNonNull(ephemeral, "ephemeral"));
+        return new NoiseHandshake(initiator, localStatic, prologue, aead, Objects.requireNonNull(ephemeral, "ephemeral"), null);
     }
 
     /**
@@ -128,7 +152,7 @@ public final class NoiseHandshake {
                 switch (token) {
                     case E -> {
                         if (localEphemeral == null) {
-                            localEphemeral = NoiseKeyPair.generate();
+                            localEphemeral = (ephemerals != null) ? ephemerals.take() : NoiseKeyPair.generate();
                         }
                         byte[] e = localEphemeral.publicKeyNoCopy();
                         System.arraycopy(e, 0, message, pos, DHLEN);

@@ -2,6 +2,7 @@ package io.librats.transport;
 
 import java.util.List;
 
+import io.librats.noise.EphemeralKeyPool;
 import io.librats.noise.NoiseHandshake;
 import io.librats.noise.NoiseHandshakeHandler;
 import io.netty.buffer.ByteBuf;
@@ -23,9 +24,12 @@ final class PreambleHandler extends ByteToMessageDecoder {
 
 	private final Direction direction;
 
-	PreambleHandler(SessionSettings settings, Direction direction) {
+	private final EphemeralKeyPool ephemeralKeys;
+
+	PreambleHandler(SessionSettings settings, Direction direction, EphemeralKeyPool ephemeralKeys) {
 		this.settings = settings;
 		this.direction = direction;
+		this.ephemeralKeys = ephemeralKeys;
 	}
 
 	@Override
@@ -64,8 +68,10 @@ final class PreambleHandler extends ByteToMessageDecoder {
 	private NoiseHandshake newHandshake() {
 		byte[] prologue = Preamble.prologue(this.settings.protocolId());
 		return (this.direction == Direction.OUTBOUND)
-				? NoiseHandshake.initiator(this.settings.identity().keyPair(), prologue, this.settings.aead())
-				: NoiseHandshake.responder(this.settings.identity().keyPair(), prologue, this.settings.aead());
+				? NoiseHandshake.initiator(this.settings.identity().keyPair(), prologue, this.settings.aead(),
+						this.ephemeralKeys)
+				: NoiseHandshake.responder(this.settings.identity().keyPair(), prologue, this.settings.aead(),
+						this.ephemeralKeys);
 	}
 
 	/** Fired instead of a Noise completion event when the session is unencrypted. */

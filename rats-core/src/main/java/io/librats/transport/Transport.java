@@ -197,6 +197,7 @@ public final class Transport implements StreamSessions {
 
 	/** Says goodbye to every peer, closes every channel and stops the event loops; bounded in time. */
 	public void stop() {
+		this.context.ephemeralKeys().close();
 		if (this.group == null) {
 			return;
 		}

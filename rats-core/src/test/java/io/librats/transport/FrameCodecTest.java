@@ -11,6 +11,7 @@ import java.util.stream.LongStream;
 
 import io.librats.identity.NodeIdentity;
 import io.librats.noise.AeadImplementation;
+import io.librats.noise.EphemeralKeyPool;
 import io.librats.noise.NoiseHandshakeHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -50,8 +51,11 @@ class FrameCodecTest {
 
 	private EmbeddedChannel channel;
 
+	private final EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(1, Runnable::run);
+
 	@AfterEach
 	void releaseEverything() {
+		this.ephemeralKeys.close();
 		if (this.channel != null) {
 			catchThrowable(this.channel::finishAndReleaseAll);
 		}
@@ -423,8 +427,8 @@ class FrameCodecTest {
 
 	private EmbeddedChannel preambleChannel(boolean encryption, Direction direction, RecordingHandler recorder) {
 		EmbeddedChannel ch = (recorder != null)
-				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction), recorder)
-				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction));
+				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys), recorder)
+				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys));
 		ByteBuf sent = ch.readOutbound();
 		try {
 			assertThat(ByteBufUtil.getBytes(sent)).as("our preamble is sent when the channel becomes active")
