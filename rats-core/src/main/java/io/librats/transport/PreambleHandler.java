@@ -1,6 +1,7 @@
 package io.librats.transport;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.librats.noise.EphemeralKeyPool;
 import io.librats.noise.NoiseHandshake;
@@ -26,10 +27,13 @@ final class PreambleHandler extends ByteToMessageDecoder {
 
 	private final EphemeralKeyPool ephemeralKeys;
 
-	PreambleHandler(SessionSettings settings, Direction direction, EphemeralKeyPool ephemeralKeys) {
+	private final Executor dhHelper;
+
+	PreambleHandler(SessionSettings settings, Direction direction, EphemeralKeyPool ephemeralKeys, Executor dhHelper) {
 		this.settings = settings;
 		this.direction = direction;
 		this.ephemeralKeys = ephemeralKeys;
+		this.dhHelper = dhHelper;
 	}
 
 	@Override
@@ -69,9 +73,9 @@ final class PreambleHandler extends ByteToMessageDecoder {
 		byte[] prologue = Preamble.prologue(this.settings.protocolId());
 		return (this.direction == Direction.OUTBOUND)
 				? NoiseHandshake.initiator(this.settings.identity().keyPair(), prologue, this.settings.aead(),
-						this.ephemeralKeys)
+						this.ephemeralKeys, this.dhHelper)
 				: NoiseHandshake.responder(this.settings.identity().keyPair(), prologue, this.settings.aead(),
-						this.ephemeralKeys);
+						this.ephemeralKeys, this.dhHelper);
 	}
 
 	/** Fired instead of a Noise completion event when the session is unencrypted. */

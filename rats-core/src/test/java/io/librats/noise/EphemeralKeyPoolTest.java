@@ -96,8 +96,8 @@ class EphemeralKeyPoolTest {
         Set<String> ephemerals = new java.util.HashSet<>();
         try (EphemeralKeyPool pool = new EphemeralKeyPool(2, Runnable::run)) {
             for (int i = 0; i < 2; i++) {
-                NoiseHandshake initiator = NoiseHandshake.initiator(alice, null, AeadImplementation.BOUNCY_CASTLE, pool);
-                NoiseHandshake responder = NoiseHandshake.responder(bob, null, AeadImplementation.BOUNCY_CASTLE, pool);
+                NoiseHandshake initiator = NoiseHandshake.initiator(alice, null, AeadImplementation.BOUNCY_CASTLE, pool, Runnable::run);
+                NoiseHandshake responder = NoiseHandshake.responder(bob, null, AeadImplementation.BOUNCY_CASTLE, pool, Runnable::run);
                 byte[] m1 = initiator.writeMessage(null);
                 responder.readMessage(m1);
                 byte[] m2 = responder.writeMessage(null);

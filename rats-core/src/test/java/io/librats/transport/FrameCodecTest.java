@@ -427,8 +427,8 @@ class FrameCodecTest {
 
 	private EmbeddedChannel preambleChannel(boolean encryption, Direction direction, RecordingHandler recorder) {
 		EmbeddedChannel ch = (recorder != null)
-				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys), recorder)
-				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys));
+				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys, Runnable::run), recorder)
+				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys, Runnable::run));
 		ByteBuf sent = ch.readOutbound();
 		try {
 			assertThat(ByteBufUtil.getBytes(sent)).as("our preamble is sent when the channel becomes active")
