@@ -96,6 +96,7 @@ public final class Transport implements StreamSessions {
 			this.serverChannel = server.bind(listen).sync().channel();
 		}
 		catch (Exception ex) {
+			this.context.ephemeralKeys().close();
 			shutdownGroup();
 			throw ex;
 		}
