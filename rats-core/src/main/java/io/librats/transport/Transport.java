@@ -89,7 +89,13 @@ public final class Transport implements StreamSessions {
 				.childOption(ChannelOption.TCP_NODELAY, true);
 		}
 		SocketAddress listen = this.binding.listenAddress(this.config.listenAddress(), this.config.listenPort());
-		this.serverChannel = server.bind(listen).sync().channel();
+		try {
+			this.serverChannel = server.bind(listen).sync().channel();
+		}
+		catch (Exception ex) {
+			this.context.ephemeralKeys().close();
+			throw ex;
+		}
 		this.context.listenPort(this.binding.boundPort(this.serverChannel.localAddress()));
 		logger.info("Listening on {} ({}), peer id {}, encryption {}", this.serverChannel.localAddress(),
 				this.binding.name(), this.context.settings().identity().peerId(),
@@ -188,6 +194,7 @@ public final class Transport implements StreamSessions {
 
 	/** Says goodbye to every peer and closes every channel; bounded in time. */
 	public void stop() {
+		this.context.ephemeralKeys().close();
 		if (this.channels == null) {
 			return;
 		}
