@@ -11,10 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,7 +48,6 @@ import io.librats.transport.PeerConnection;
 import io.librats.transport.PeerInfo;
 import io.librats.transport.TcpBinding;
 import io.librats.transport.Transport;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -113,6 +109,8 @@ public final class RatsClient implements AutoCloseable {
 
 	private ScheduledExecutorService scheduler;
 
+	private ThreadSet threads;
+
 	private Reconnector reconnector;
 
 	/** A node on TCP (epoll where available). Loads or creates the identity in the state directory now. */
@@ -122,7 +120,14 @@ public final class RatsClient implements AutoCloseable {
 
 	/** A node on another binding, for example {@link io.librats.transport.LocalBinding} in tests. */
 	public RatsClient(RatsConfig config, NetworkBinding binding) {
-		this(config, binding, JsonMapper.builder().build());
+		this(config, binding, DefaultJson.MAPPER);
+	}
+
+	/** One mapper for every node without its own: it is immutable, and its caches are worth sharing. */
+	private static final class DefaultJson {
+
+		static final JsonMapper MAPPER = JsonMapper.builder().build();
+
 	}
 
 	/** A node that reads and writes JSON with the given mapper (Spring passes its own). */
@@ -168,15 +173,14 @@ public final class RatsClient implements AutoCloseable {
 				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
-			this.handlerExecutor = new ThreadPoolExecutor(this.config.handlerThreads(), this.config.handlerThreads(),
-					30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-					new DefaultThreadFactory("rats-handler-" + shortId, true));
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-					new DefaultThreadFactory("rats-scheduler-" + shortId, true));
-			scheduler.setRemoveOnCancelPolicy(true);
-			this.scheduler = scheduler;
-			Transport transport = new Transport(this.config, this.identity, this.binding, this.metrics,
-					this.handlerExecutor, this.messages, new Events());
+			this.threads = this.config.sharedThreads() ? ThreadSet.shared(this.binding)
+					: ThreadSet.own(this.binding, (this.config.ioThreads() > 0) ? this.config.ioThreads()
+							: Math.min(2, Runtime.getRuntime().availableProcessors()), this.config.handlerThreads(),
+							shortId);
+			this.handlerExecutor = new NodeExecutor(this.threads.handlers);
+			this.scheduler = new NodeScheduler(this.threads.scheduler);
+			Transport transport = new Transport(this.config, this.identity, this.binding, this.threads.io,
+					this.metrics, this.handlerExecutor, this.messages, new Events());
 			try {
 				transport.start();
 			}
@@ -262,6 +266,10 @@ public final class RatsClient implements AutoCloseable {
 		catch (InterruptedException ex) {
 			this.handlerExecutor.shutdownNow();
 			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.threads.release();
+			this.threads = null;
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 
 import io.librats.ConnectionAttemptResult;
 import io.librats.RatsClient;
+import io.librats.config.RatsConfig;
 
 /**
  * Transport experiment {@code dial}, as upstream's {@code bench_dial}: 25 dials to one listening node, each by a
@@ -15,6 +16,11 @@ import io.librats.RatsClient;
  *
  * <p>Upstream's binary is compiled ahead of time; a JVM compiles while it runs. So the 25 dials are measured after a
  * JIT warm-up of the same cycle, and the dials of the cold JVM are reported beside them.
+ *
+ * <p>The fresh client node has threads of its own, as upstream's fresh {@code Node} has its reactor thread; the node
+ * starts them in {@code start()}, before the clock, but a new thread still pays its first buffer allocations inside
+ * the dial. The same 25 dials are therefore also measured with every node on the JVM's shared threads
+ * ({@code sharedThreads=true}), where a fresh node costs what a long-running node pays for another dial.
  */
 final class DialLatency {
 
@@ -28,31 +34,50 @@ final class DialLatency {
 	static void measure(TransportOptions options, Env env, Map<String, Double> out) {
 		try (Nodes nodes = new Nodes(env)) {
 			RatsClient server = nodes.start();
-			double[] cold = dials(env, server, DIALS);
-			String warm = Cpu.warmUp(() -> dials(env, server, 20), options.warmupSeconds, options.maxWarmupSeconds);
+			double[] cold = dials(env, server, DIALS, OWN_THREADS);
+			String warm = Cpu.warmUp(() -> dials(env, server, 20, OWN_THREADS), options.warmupSeconds,
+					options.maxWarmupSeconds);
 			Cpu.awaitQuiet();
 			Cpu.Sample s0 = Cpu.sample();
-			double[] ms = dials(env, server, DIALS);
+			double[] ms = dials(env, server, DIALS, OWN_THREADS);
 			Cpu.Usage usage = Cpu.sample().since(s0);
+			double[] shared = sharedThreadDials(options, env);
 			Table table = new Table("dials", "median ms", "p95 ms", "max ms", "n");
 			table.row("cold JVM (the process' first dials; info)", Table.num(Spin.percentile(cold, 0.5)),
 					Table.num(Spin.percentile(cold, 0.95)), Table.num(Spin.percentile(cold, 1)), cold.length);
-			table.row("after JIT warm-up (" + warm + ") - the row compared", Table.num(Spin.percentile(ms, 0.5)),
+			table.row("after JIT warm-up (" + warm + "), client with threads of its own", Table.num(Spin.percentile(ms, 0.5)),
 					Table.num(Spin.percentile(ms, 0.95)), Table.num(Spin.percentile(ms, 1)), ms.length);
+			table.row("after JIT warm-up, every node on shared threads", Table.num(Spin.percentile(shared, 0.5)),
+					Table.num(Spin.percentile(shared, 0.95)), Table.num(Spin.percentile(shared, 1)), shared.length);
 			table.print(System.out);
 			System.out.printf("measured dials: JVM %s cores busy, JIT %.2f s, other processes %s cores%n",
 					Table.num(usage.processCores()), usage.jit(), Table.num(usage.foreignCores()));
 			out.put("dial.p50", Spin.percentile(ms, 0.5));
 			out.put("dial.p95", Spin.percentile(ms, 0.95));
 			out.put("dial.cold.p50", Spin.percentile(cold, 0.5));
+			out.put("dial.shared.p50", Spin.percentile(shared, 0.5));
+			out.put("dial.shared.p95", Spin.percentile(shared, 0.95));
+		}
+	}
+
+	private static final UnaryOperator<RatsConfig.Builder> OWN_THREADS = UnaryOperator.identity();
+
+	private static final UnaryOperator<RatsConfig.Builder> SHARED_THREADS = (b) -> b.sharedThreads(true);
+
+	private static double[] sharedThreadDials(TransportOptions options, Env env) {
+		try (Nodes nodes = new Nodes(env)) {
+			RatsClient server = nodes.start(SHARED_THREADS);
+			Cpu.warmUp(() -> dials(env, server, 20, SHARED_THREADS), options.warmupSeconds, options.maxWarmupSeconds);
+			Cpu.awaitQuiet();
+			return dials(env, server, DIALS, SHARED_THREADS);
 		}
 	}
 
 	/** {@code count} dials, each by a new client node; returns the milliseconds of all but the first {@link #DISCARDED}. */
-	private static double[] dials(Env env, RatsClient server, int count) {
+	private static double[] dials(Env env, RatsClient server, int count, UnaryOperator<RatsConfig.Builder> threads) {
 		double[] ms = new double[count - DISCARDED];
 		for (int i = 0; i < count; i++) {
-			RatsClient client = Nodes.create(env, UnaryOperator.identity());
+			RatsClient client = Nodes.create(env, threads);
 			client.start();
 			try {
 				long t0 = System.nanoTime();

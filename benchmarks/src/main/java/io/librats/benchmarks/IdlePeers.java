@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import io.librats.RatsClient;
+import io.librats.config.RatsConfig;
 
 /**
  * Transport experiment {@code idle}, as upstream's {@code bench_idle}: 32 peers, each a whole node of its own (so a
@@ -17,8 +19,10 @@ import io.librats.RatsClient;
  * then left alone for 3 s. Reports the whole process' CPU in that window as a percentage of one core, and memory per
  * peer: resident set (from /proc/self/statm, as upstream) and the Java heap plus direct buffers after full GCs.
  *
- * <p>A peer node runs with {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per
- * node. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
+ * <p>Measured twice. With threads of its own, a peer node runs with {@code ioThreads=1, handlerThreads=1}, the
+ * counterpart of upstream's one reactor thread per node. With {@code sharedThreads=true} every node of the process,
+ * the listening one included, runs on the JVM's one shared set of rats threads, which is how a process that hosts
+ * many nodes is meant to run them. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
  * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
  */
 final class IdlePeers {
@@ -30,15 +34,18 @@ final class IdlePeers {
 	private IdlePeers() {
 	}
 
-	static void measure(TransportOptions options, Env env, Map<String, Double> out) {
+	static void measure(TransportOptions options, Env env, boolean shared, Map<String, Double> out) {
+		String key = shared ? "idle.shared" : "idle";
+		UnaryOperator<RatsConfig.Builder> threads = shared ? (b) -> b.sharedThreads(true)
+				: (b) -> b.ioThreads(1).handlerThreads(1);
 		try (Nodes nodes = new Nodes(env)) {
-			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
-			stopAll(connectPeers(env, server), server);
+			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16).sharedThreads(shared));
+			stopAll(connectPeers(env, server, threads), server);
 			long heap0 = Memory.heapUsedAfterGc();
 			long direct0 = Memory.direct().totalDirect();
 			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
 			long rss0 = residentBytes();
-			List<RatsClient> peers = connectPeers(env, server);
+			List<RatsClient> peers = connectPeers(env, server, threads);
 			try {
 				long rss1 = residentBytes();
 				long heap1 = Memory.heapUsedAfterGc();
@@ -54,7 +61,8 @@ final class IdlePeers {
 							+ " peers still connected after the idle window");
 				}
 				double cpuPercent = 100 * u.processCores();
-				Table table = new Table("per peer (" + PEERS + " peers, each a whole node)", "KiB");
+				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
+						+ (shared ? "all sharing the JVM's rats threads" : "threads of its own") + ")", "KiB");
 				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
 				table.row("resident set, after full GCs", kib(rss2 - rss0));
 				table.row("Java heap after full GCs", kib(heap1 - heap0));
@@ -64,9 +72,9 @@ final class IdlePeers {
 						+ "GC %.2f s, %s%% kernel), other processes %s cores%n", threads0, threads1,
 						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent), u.jit(),
 						u.gc(), Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
-				out.put("idle.cpu", cpuPercent);
-				out.put("idle.rss", (rss1 - rss0) / 1024.0 / PEERS);
-				out.put("idle.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
+				out.put(key + ".cpu", cpuPercent);
+				out.put(key + ".rss", (rss1 - rss0) / 1024.0 / PEERS);
+				out.put(key + ".heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 			}
 			finally {
 				stopAll(peers, server);
@@ -118,10 +126,10 @@ final class IdlePeers {
 		return Table.num(bytes / 1024.0 / PEERS);
 	}
 
-	private static List<RatsClient> connectPeers(Env env, RatsClient server) {
+	private static List<RatsClient> connectPeers(Env env, RatsClient server, UnaryOperator<RatsConfig.Builder> threads) {
 		List<RatsClient> peers = new ArrayList<>();
 		for (int i = 0; i < PEERS; i++) {
-			RatsClient peer = Nodes.create(env, (b) -> b.ioThreads(1).handlerThreads(1));
+			RatsClient peer = Nodes.create(env, threads);
 			peers.add(peer);
 			peer.start();
 			peer.connectToPeer(Nodes.LOOPBACK, server.listenPort());

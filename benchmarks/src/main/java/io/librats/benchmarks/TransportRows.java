@@ -32,8 +32,12 @@ final class TransportRows {
 	private static final BiPredicate<Double, Double> AT_MOST_UPSTREAM = (ours, upstream) -> ours <= upstream;
 
 	static final List<Row> ROWS = List.of(
-			new Row("dial.p50", "dial", "median", "ms", true, "dial/median", "<= 1.5 ms", (o, u) -> o <= 1.5),
-			new Row("dial.p95", "dial", "p95", "ms", true, "dial/p95", "", null),
+			new Row("dial.p50", "dial", "median, fresh client with its own threads", "ms", true, "dial/median",
+					"<= 1.5 ms", (o, u) -> o <= 1.5),
+			new Row("dial.p95", "dial", "p95, fresh client with its own threads", "ms", true, "dial/p95", "", null),
+			new Row("dial.shared.p50", "dial", "median, fresh client on shared threads", "ms", true, "dial/median",
+					"<= 1.5 ms", (o, u) -> o <= 1.5),
+			new Row("dial.shared.p95", "dial", "p95, fresh client on shared threads", "ms", true, "dial/p95", "", null),
 			new Row("dial.cold.p50", "dial", "median, cold JVM (no warm-up)", "ms", true, "dial/median", "", null),
 			new Row("rtt.io.p50", "rtt", "median, handlers on the I/O thread", "us", true, "rtt/median", "<= 60 us",
 					(o, u) -> o <= 60),
@@ -60,6 +64,12 @@ final class TransportRows {
 			new Row("idle.rss", "idle", "resident / peer, each a whole node", "KiB", true, "idle/resident / peer", "<= 32 KiB",
 					(o, u) -> o <= 32),
 			new Row("idle.heap", "idle", "heap + direct after GC / peer, each a whole node", "KiB", true, null, "", null),
+			new Row("idle.shared.cpu", "idle", "CPU, 32 idle peers, whole nodes on shared threads", "% core", true,
+					"idle/CPU", "<= 1 %", (o, u) -> o <= 1),
+			new Row("idle.shared.rss", "idle", "resident / peer, whole nodes on shared threads", "KiB", true,
+					"idle/resident / peer", "<= 32 KiB", (o, u) -> o <= 32),
+			new Row("idle.shared.heap", "idle", "heap + direct after GC / peer, whole nodes on shared threads", "KiB",
+					true, null, "", null),
 			new Row("idle.conn.cpu", "idle", "CPU, 32 idle peers in another process", "% core", true, "idle/CPU",
 					"<= 1 %", (o, u) -> o <= 1),
 			new Row("idle.conn.rss", "idle", "resident / peer, peers in another process", "KiB", true,

@@ -40,6 +40,7 @@ public final class RatsConfig {
 	private final List<PeerAddress> peers;
 	private final int ioThreads;
 	private final int handlerThreads;
+	private final boolean sharedThreads;
 	private final boolean nativeTransport;
 	private final int maxOutboundBufferBytes;
 	private final int writeBufferLowWaterMark;
@@ -80,6 +81,7 @@ public final class RatsConfig {
 		this.peers = List.copyOf(b.peers);
 		this.ioThreads = atLeast(b.ioThreads, 0, "ioThreads");
 		this.handlerThreads = atLeast(b.handlerThreads, 1, "handlerThreads");
+		this.sharedThreads = b.sharedThreads;
 		this.nativeTransport = b.nativeTransport;
 		this.maxOutboundBufferBytes = atLeast(b.maxOutboundBufferBytes, 64 * 1024, "maxOutboundBufferBytes");
 		this.writeBufferLowWaterMark = atLeast(b.writeBufferLowWaterMark, 1, "writeBufferLowWaterMark");
@@ -140,6 +142,7 @@ public final class RatsConfig {
 		b.peers = this.peers;
 		b.ioThreads = this.ioThreads;
 		b.handlerThreads = this.handlerThreads;
+		b.sharedThreads = this.sharedThreads;
 		b.nativeTransport = this.nativeTransport;
 		b.maxOutboundBufferBytes = this.maxOutboundBufferBytes;
 		b.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
@@ -180,10 +183,17 @@ public final class RatsConfig {
 	public int reconnectMaxAttempts() { return this.reconnectMaxAttempts; }
 	/** Static peers to connect to at start and keep connected. */
 	public List<PeerAddress> peers() { return this.peers; }
-	/** Netty event loop threads; 0 picks {@code min(2, cores)}. */
+	/** Netty event loop threads of this node; 0 picks {@code min(2, cores)}. Ignored with {@link #sharedThreads()}. */
 	public int ioThreads() { return this.ioThreads; }
-	/** Threads running message handlers and callbacks. */
+	/** Threads running this node's message handlers and callbacks. Ignored with {@link #sharedThreads()}. */
 	public int handlerThreads() { return this.handlerThreads; }
+	/**
+	 * Whether this node runs on the JVM's shared rats threads (one set of event loops, handler pool and scheduler for
+	 * every node that says so, started with the first and stopped with the last) instead of threads of its own. Meant
+	 * for processes that run many nodes: each then costs a few KiB instead of its own threads and their buffer caches.
+	 * Handlers of all sharing nodes compete for one pool, so one node's slow handler delays the others'.
+	 */
+	public boolean sharedThreads() { return this.sharedThreads; }
 	/** Use epoll when available; NIO otherwise. */
 	public boolean nativeTransport() { return this.nativeTransport; }
 	/** Bytes queued for one peer beyond which sends fail fast instead of growing memory. */
@@ -232,6 +242,7 @@ public final class RatsConfig {
 		private List<PeerAddress> peers = List.of();
 		private int ioThreads = 0;
 		private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		private boolean sharedThreads = false;
 		private boolean nativeTransport = true;
 		private int maxOutboundBufferBytes = 64 * 1024 * 1024;
 		private int writeBufferLowWaterMark = 512 * 1024;
@@ -264,6 +275,7 @@ public final class RatsConfig {
 		public Builder peers(List<PeerAddress> value) { this.peers = List.copyOf(value); return this; }
 		public Builder ioThreads(int value) { this.ioThreads = value; return this; }
 		public Builder handlerThreads(int value) { this.handlerThreads = value; return this; }
+		public Builder sharedThreads(boolean value) { this.sharedThreads = value; return this; }
 		public Builder nativeTransport(boolean value) { this.nativeTransport = value; return this; }
 		public Builder maxOutboundBufferBytes(int value) { this.maxOutboundBufferBytes = value; return this; }
 		public Builder writeBufferLowWaterMark(int value) { this.writeBufferLowWaterMark = value; return this; }

@@ -2,6 +2,7 @@ package io.librats.noise;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * One side of a {@code Noise_XX_25519_ChaChaPoly_SHA256} handshake (Noise revision 34):
@@ -45,6 +46,10 @@ public final class NoiseHandshake {
     private final boolean initiator;
     private final NoiseKeyPair localStatic;
     private final SymmetricState symmetric;
+    private final EphemeralKeyPool ephemerals;
+    private final Executor dhHelper;
+    /** DH(s, re), started on {@link #dhHelper} as soon as {@code re} arrives: the responder's es, the initiator's se. */
+    private AheadDh staticEphemeralDh;
     private final byte[] dhOutput = new byte[DHLEN];
     private NoiseKeyPair localEphemeral;
     private byte[] remoteEphemeral;
@@ -56,7 +61,7 @@ public final class NoiseHandshake {
     private boolean destroyed;
 
     private NoiseHandshake(boolean initiator, NoiseKeyPair localStatic, byte[] prologue,
-            AeadImplementation aead, NoiseKeyPair fixedEphemeral) {
+            AeadImplementation aead, NoiseKeyPair fixedEphemeral, EphemeralKeyPool ephemerals, Executor dhHelper) {
         Objects.requireNonNull(localStatic, "localStatic");
         Objects.requireNonNull(aead, "aead");
         if (localStatic.isDestroyed()) {
@@ -65,6 +70,8 @@ public final class NoiseHandshake {
         this.initiator = initiator;
         this.localStatic = localStatic;
         this.localEphemeral = fixedEphemeral;
+        this.ephemerals = ephemerals;
+        this.dhHelper = dhHelper;
         this.symmetric = new SymmetricState(PROTOCOL_NAME, aead);
         byte[] p = prologue == null ? EMPTY : prologue;
         symmetric.mixHash(p, 0, p.length);
@@ -80,7 +87,22 @@ public final class NoiseHandshake {
      * @return a handshake whose first step is {@link #writeMessage}
      */
     public static NoiseHandshake initiator(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead) {
-        return new NoiseHandshake(true, localStatic, prologue, aead, null);
+        return new NoiseHandshake(true, localStatic, prologue, aead, null, null, null);
+    }
+
+    /**
+     * Starts the initiator side, taking its ephemeral key from {@code ephemerals} instead of generating it,
+     * and computing its {@code se} on {@code dhHelper} while it computes {@code ee} and {@code es} itself.
+     *
+     * @param ephemerals where the ephemeral key comes from; the handshake destroys it when it ends
+     * @param dhHelper   runs one X25519 per handshake concurrently with the caller's; never an event loop.
+     *                   If it has not started the computation when the result is due, the caller computes it.
+     * @see #initiator(NoiseKeyPair, byte[], AeadImplementation)
+     */
+    public static NoiseHandshake initiator(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead,
+            EphemeralKeyPool ephemerals, Executor dhHelper) {
+        return new NoiseHandshake(true, localStatic, prologue, aead, null, Objects.requireNonNull(ephemerals, "ephemerals"),
+                Objects.requireNonNull(dhHelper, "dhHelper"));
     }
 
     /**
@@ -92,7 +114,21 @@ public final class NoiseHandshake {
      * @return a handshake whose first step is {@link #readMessage}
      */
     public static NoiseHandshake responder(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead) {
-        return new NoiseHandshake(false, localStatic, prologue, aead, null);
+        return new NoiseHandshake(false, localStatic, prologue, aead, null, null, null);
+    }
+
+    /**
+     * Starts the responder side, taking its ephemeral key from {@code ephemerals} instead of generating it,
+     * and computing its {@code es} on {@code dhHelper} while it computes {@code ee} itself.
+     *
+     * @param ephemerals where the ephemeral key comes from; the handshake destroys it when it ends
+     * @param dhHelper   as for {@link #initiator(NoiseKeyPair, byte[], AeadImplementation, EphemeralKeyPool, Executor)}
+     * @see #responder(NoiseKeyPair, byte[], AeadImplementation)
+     */
+    public static NoiseHandshake responder(NoiseKeyPair localStatic, byte[] prologue, AeadImplementation aead,
+            EphemeralKeyPool ephemerals, Executor dhHelper) {
+        return new NoiseHandshake(false, localStatic, prologue, aead, null, Objects.requireNonNull(ephemerals, "ephemerals"),
+                Objects.requireNonNull(dhHelper, "dhHelper"));
     }
 
     /**
@@ -101,7 +137,7 @@ public final class NoiseHandshake {
      */
     static NoiseHandshake withEphemeral(boolean initiator, NoiseKeyPair localStatic, byte[] prologue,
             AeadImplementation aead, NoiseKeyPair ephemeral) {
-        return new NoiseHandshake(initiator, localStatic, prologue, aead, Objects.requireNonNull(ephemeral, "ephemeral"));
+        return new NoiseHandshake(initiator, localStatic, prologue, aead, Objects.requireNonNull(ephemeral, "ephemeral"), null, null);
     }
 
     /**
@@ -128,7 +164,7 @@ public final class NoiseHandshake {
                 switch (token) {
                     case E -> {
                         if (localEphemeral == null) {
-                            localEphemeral = NoiseKeyPair.generate();
+                            localEphemeral = (ephemerals != null) ? ephemerals.take() : NoiseKeyPair.generate();
                         }
                         byte[] e = localEphemeral.publicKeyNoCopy();
                         System.arraycopy(e, 0, message, pos, DHLEN);
@@ -179,6 +215,9 @@ public final class NoiseHandshake {
                     case E -> {
                         remoteEphemeral = Arrays.copyOfRange(message, pos, pos + DHLEN);
                         symmetric.mixHash(remoteEphemeral, 0, DHLEN);
+                        if (dhHelper != null) {
+                            staticEphemeralDh = AheadDh.start(localStatic, remoteEphemeral, dhHelper);
+                        }
                         pos += DHLEN;
                     }
                     case S -> {
@@ -312,12 +351,12 @@ public final class NoiseHandshake {
                     if (initiator) {
                         localEphemeral.dh(remoteStatic, dhOutput);
                     } else {
-                        localStatic.dh(remoteEphemeral, dhOutput);
+                        staticEphemeral(dhOutput);
                     }
                 }
                 case SE -> {
                     if (initiator) {
-                        localStatic.dh(remoteEphemeral, dhOutput);
+                        staticEphemeral(dhOutput);
                     } else {
                         localEphemeral.dh(remoteStatic, dhOutput);
                     }
@@ -327,6 +366,17 @@ public final class NoiseHandshake {
             symmetric.mixKey(dhOutput);
         } finally {
             Arrays.fill(dhOutput, (byte) 0);
+        }
+    }
+
+    /** DH(s, re): the one computed ahead, if it was started, else here. */
+    private void staticEphemeral(byte[] out) throws NoiseException {
+        if (staticEphemeralDh != null) {
+            AheadDh ahead = staticEphemeralDh;
+            staticEphemeralDh = null;
+            ahead.takeInto(out);
+        } else {
+            localStatic.dh(remoteEphemeral, out);
         }
     }
 
@@ -347,6 +397,10 @@ public final class NoiseHandshake {
     }
 
     private void wipeSecrets() {
+        if (staticEphemeralDh != null) {
+            staticEphemeralDh.abandon();
+            staticEphemeralDh = null;
+        }
         if (localEphemeral != null) {
             localEphemeral.destroy();
         }

@@ -90,9 +90,16 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 		byte[] message = this.handshake.writeMessage(EMPTY);
 		ByteBuf buf = ctx.alloc().buffer(2 + message.length);
 		buf.writeShort(message.length).writeBytes(message);
-		ctx.writeAndFlush(buf);
 		if (this.handshake.isComplete()) {
+			// The initiator's last message: whatever the completion event makes the next handlers write (the
+			// dialer's first encrypted frame) leaves in the same flush, so the responder gets both in one read.
+			ctx.write(buf);
 			complete(ctx);
+			// From the tail: this handler has just left the pipeline.
+			ctx.channel().flush();
+		}
+		else {
+			ctx.writeAndFlush(buf);
 		}
 	}
 

@@ -1,11 +1,10 @@
 package io.librats.noise;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.security.DigestException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-
-import javax.crypto.Mac;
 
 /**
  * Noise SymmetricState for SHA-256 (HASHLEN 32, BLOCKLEN 64): the chaining key {@code ck}, the
@@ -15,10 +14,14 @@ import javax.crypto.Mac;
 final class SymmetricState {
 
     static final int HASHLEN = 32;
+    static final int BLOCKLEN = 64;
 
-    private final MessageDigest sha256;
-    private final Mac hmac;
-    private final RawKey hmacKey = new RawKey("HmacSHA256", HASHLEN);
+    /** Cloned per handshake: cheaper than a provider lookup, which {@code getInstance} repeats every time. */
+    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
+
+    private final MessageDigest sha256 = copyOf(SHA256_PROTOTYPE);
+    private final byte[] hmacPad = new byte[BLOCKLEN];
+    private final byte[] hmacInner = new byte[HASHLEN];
     private final AeadImplementation aeadImplementation;
     private final CipherState cipher;
     private final byte[] ck = new byte[HASHLEN];
@@ -28,12 +31,6 @@ final class SymmetricState {
 
     /** Noise InitializeSymmetric(protocol_name). */
     SymmetricState(String protocolName, AeadImplementation aeadImplementation) {
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-            this.hmac = Mac.getInstance("HmacSHA256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 / HmacSHA256 unavailable", e);
-        }
         this.aeadImplementation = aeadImplementation;
         this.cipher = new CipherState(aeadImplementation);
         byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
@@ -105,7 +102,7 @@ final class SymmetricState {
     /** Wipes the chaining key and the handshake cipher key; {@code h} is public and kept. */
     void destroy() {
         Arrays.fill(ck, (byte) 0);
-        hmacKey.destroy();
+        wipeHmacScratch();
         cipher.destroy();
     }
 
@@ -116,34 +113,76 @@ final class SymmetricState {
     private void hkdf(byte[] ikm, byte[] o1, byte[] o2) {
         byte[] temp = new byte[HASHLEN];
         try {
-            initHmac(ck);
-            hmac.update(ikm);
-            hmac.doFinal(temp, 0);
-            initHmac(temp);
-            hmac.update((byte) 0x01);
-            hmac.doFinal(o1, 0);
-            initHmac(temp);
-            hmac.update(o1);
-            hmac.update((byte) 0x02);
-            hmac.doFinal(o2, 0);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 failed", e);
+            hmacStart(ck);
+            sha256.update(ikm);
+            hmacFinish(ck, temp);
+            hmacStart(temp);
+            sha256.update((byte) 0x01);
+            hmacFinish(temp, o1);
+            hmacStart(temp);
+            sha256.update(o1);
+            sha256.update((byte) 0x02);
+            hmacFinish(temp, o2);
         } finally {
             Arrays.fill(temp, (byte) 0);
-            hmacKey.destroy();
+            wipeHmacScratch();
         }
     }
 
-    private void initHmac(byte[] key) throws GeneralSecurityException {
-        hmacKey.set(key, 0);
-        hmac.init(hmacKey);
+    /*
+     * HMAC-SHA256 (RFC 2104) on the handshake's own digest, for keys of HASHLEN bytes:
+     * H((K ^ opad) || H((K ^ ipad) || message)). A javax.crypto.Mac would cost a provider lookup per
+     * handshake and a key schedule per call for the same result; the Noise test vectors check this.
+     */
+
+    /** Starts {@code HMAC(key, ...)}: the caller then feeds the message to {@link #sha256}. */
+    private void hmacStart(byte[] key) {
+        pad(key, (byte) 0x36);
+        sha256.update(hmacPad);
+    }
+
+    /** Ends the HMAC begun by {@link #hmacStart} with the same key; {@code out} may be {@code key}. */
+    private void hmacFinish(byte[] key, byte[] out) {
+        digestInto(hmacInner);
+        pad(key, (byte) 0x5c);
+        sha256.update(hmacPad);
+        sha256.update(hmacInner);
+        digestInto(out);
+    }
+
+    private void pad(byte[] key, byte value) {
+        for (int i = 0; i < HASHLEN; i++) {
+            hmacPad[i] = (byte) (key[i] ^ value);
+        }
+        Arrays.fill(hmacPad, HASHLEN, BLOCKLEN, value);
+    }
+
+    private void wipeHmacScratch() {
+        Arrays.fill(hmacPad, (byte) 0);
+        Arrays.fill(hmacInner, (byte) 0);
     }
 
     private void digestInto(byte[] target) {
         try {
             sha256.digest(target, 0, HASHLEN);
-        } catch (GeneralSecurityException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException("SHA-256 failed", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static MessageDigest copyOf(MessageDigest prototype) {
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
         }
     }
 }

@@ -62,7 +62,8 @@ final class PeerChannelInitializer extends ChannelInitializer<Channel> {
 		channel.attr(PeerConnection.KEY).set(connection);
 		channel.pipeline()
 			.addLast("traffic", new TrafficCounter(connection))
-			.addLast("preamble", new PreambleHandler(this.context.settings(), this.direction))
+			.addLast("preamble", new PreambleHandler(this.context.settings(), this.direction,
+					this.context.ephemeralKeys(), this.context.handlerExecutor()))
 			.addLast("frames", new FrameDecoder(this.context.settings().maxFrameSize()))
 			.addLast("hello", new HelloHandler(connection))
 			.addLast("close", new ConnectionCloseHandler(connection));

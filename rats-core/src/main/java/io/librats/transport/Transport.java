@@ -22,7 +22,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ public final class Transport implements StreamSessions {
 
 	private final AtomicInteger handshaking = new AtomicInteger();
 
-	private EventLoopGroup group;
+	private final EventLoopGroup group;
 
 	private ChannelGroup channels;
 
@@ -57,10 +56,12 @@ public final class Transport implements StreamSessions {
 
 	private PeerChannelInitializer inbound;
 
-	public Transport(RatsConfig config, NodeIdentity identity, NetworkBinding binding, RatsMetrics metrics,
-			Executor handlerExecutor, InboundFrameHandler inbound, ConnectionEvents events) {
+	/** A transport on {@code group}'s event loops, which it uses but never shuts down (the node owns them). */
+	public Transport(RatsConfig config, NodeIdentity identity, NetworkBinding binding, EventLoopGroup group,
+			RatsMetrics metrics, Executor handlerExecutor, InboundFrameHandler inbound, ConnectionEvents events) {
 		this.config = config;
 		this.binding = binding;
+		this.group = group;
 		this.peerTable = new PeerTable(identity.peerId(), config.maxPeers(), config.handshakeTimeout(), metrics,
 				events);
 		AeadImplementation aead = (config.aead() != null) ? config.aead() : AeadImplementation.fastest();
@@ -71,10 +72,6 @@ public final class Transport implements StreamSessions {
 
 	/** Binds the listening socket; fails (for example when the port is taken) with the cause. */
 	public void start() throws InterruptedException {
-		int threads = (this.config.ioThreads() > 0) ? this.config.ioThreads()
-				: Math.min(2, Runtime.getRuntime().availableProcessors());
-		String name = "rats-io-" + this.context.settings().identity().peerId().substring(0, 8);
-		this.group = this.binding.newEventLoopGroup(threads, new DefaultThreadFactory(name, true));
 		this.channels = new DefaultChannelGroup(this.group.next());
 		WriteBufferWaterMark waterMark = new WriteBufferWaterMark(this.config.writeBufferLowWaterMark(),
 				this.config.writeBufferHighWaterMark());
@@ -96,7 +93,7 @@ public final class Transport implements StreamSessions {
 			this.serverChannel = server.bind(listen).sync().channel();
 		}
 		catch (Exception ex) {
-			shutdownGroup();
+			this.context.ephemeralKeys().close();
 			throw ex;
 		}
 		this.context.listenPort(this.binding.boundPort(this.serverChannel.localAddress()));
@@ -195,35 +192,27 @@ public final class Transport implements StreamSessions {
 		return this.peerTable.size();
 	}
 
-	/** Says goodbye to every peer, closes every channel and stops the event loops; bounded in time. */
+	/** Says goodbye to every peer and closes every channel; bounded in time. */
 	public void stop() {
-		if (this.group == null) {
+		this.context.ephemeralKeys().close();
+		if (this.channels == null) {
 			return;
 		}
-		try {
-			if (this.serverChannel != null) {
-				this.serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-			}
-			for (Channel channel : this.channels) {
-				PeerConnection connection = PeerConnection.of(channel);
-				if (connection != null && connection.isAdmitted()) {
-					connection.close(GoodbyeReason.SHUTDOWN, null);
-				}
-				else {
-					channel.close();
-				}
-			}
-			this.channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-			this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		if (this.serverChannel != null) {
+			this.serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
 		}
-		finally {
-			shutdownGroup();
+		for (Channel channel : this.channels) {
+			PeerConnection connection = PeerConnection.of(channel);
+			if (connection != null && connection.isAdmitted()) {
+				connection.close(GoodbyeReason.SHUTDOWN, null);
+			}
+			else {
+				channel.close();
+			}
 		}
-	}
-
-	private void shutdownGroup() {
-		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-		this.group = null;
+		this.channels.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		this.channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		this.channels = null;
 	}
 
 }

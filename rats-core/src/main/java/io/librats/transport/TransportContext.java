@@ -5,9 +5,13 @@ import java.util.concurrent.Executor;
 
 import io.librats.config.RatsConfig;
 import io.librats.metrics.RatsMetrics;
+import io.librats.noise.EphemeralKeyPool;
 
 /** What every connection of one node shares; built once by {@link Transport}. */
 final class TransportContext {
+
+	/** Ephemeral key pairs kept ready: a few dials or accepts in a row take theirs off the critical path. */
+	private static final int EPHEMERAL_KEYS = 4;
 
 	private final SessionSettings settings;
 
@@ -21,6 +25,8 @@ final class TransportContext {
 
 	private final InboundFrameHandler inbound;
 
+	private final EphemeralKeyPool ephemeralKeys;
+
 	private volatile int listenPort;
 
 	TransportContext(SessionSettings settings, RatsConfig config, RatsMetrics metrics, Executor handlerExecutor,
@@ -31,6 +37,8 @@ final class TransportContext {
 		this.handlerExecutor = handlerExecutor;
 		this.peerTable = peerTable;
 		this.inbound = inbound;
+		// Refilled on the handler pool: never an event loop, and idle while a dial waits on the network.
+		this.ephemeralKeys = new EphemeralKeyPool(EPHEMERAL_KEYS, handlerExecutor);
 	}
 
 	SessionSettings settings() { return this.settings; }
@@ -38,6 +46,7 @@ final class TransportContext {
 	Executor handlerExecutor() { return this.handlerExecutor; }
 	PeerTable peerTable() { return this.peerTable; }
 	InboundFrameHandler inbound() { return this.inbound; }
+	EphemeralKeyPool ephemeralKeys() { return this.ephemeralKeys; }
 	int maxOutboundBufferBytes() { return this.config.maxOutboundBufferBytes(); }
 	int writeBufferHighWaterMark() { return this.config.writeBufferHighWaterMark(); }
 

@@ -11,6 +11,7 @@ import java.util.stream.LongStream;
 
 import io.librats.identity.NodeIdentity;
 import io.librats.noise.AeadImplementation;
+import io.librats.noise.EphemeralKeyPool;
 import io.librats.noise.NoiseHandshakeHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -50,8 +51,11 @@ class FrameCodecTest {
 
 	private EmbeddedChannel channel;
 
+	private final EphemeralKeyPool ephemeralKeys = new EphemeralKeyPool(1, Runnable::run);
+
 	@AfterEach
 	void releaseEverything() {
+		this.ephemeralKeys.close();
 		if (this.channel != null) {
 			catchThrowable(this.channel::finishAndReleaseAll);
 		}
@@ -433,8 +437,8 @@ class FrameCodecTest {
 
 	private EmbeddedChannel preambleChannel(boolean encryption, Direction direction, RecordingHandler recorder) {
 		EmbeddedChannel ch = (recorder != null)
-				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction), recorder)
-				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction));
+				? new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys, Runnable::run), recorder)
+				: new EmbeddedChannel(new PreambleHandler(settings(encryption), direction, this.ephemeralKeys, Runnable::run));
 		ByteBuf sent = ch.readOutbound();
 		try {
 			assertThat(ByteBufUtil.getBytes(sent)).as("our preamble is sent when the channel becomes active")
@@ -503,6 +507,24 @@ class FrameCodecTest {
 		assertThat(this.channel.pipeline().get(PreambleHandler.class)).isNull();
 		assertThat(this.channel.pipeline().get("noise-handshake")).isInstanceOf(NoiseHandshakeHandler.class);
 		assertThat((Object) this.channel.readOutbound()).as("the responder waits for the first Noise message").isNull();
+	}
+
+	@Test
+	void encryptedDialerSendsNoiseMessageOneBehindItsPreambleWithoutWaiting() {
+		this.channel = preambleChannel(true, Direction.OUTBOUND, null);
+		ByteBuf first = this.channel.readOutbound();
+		try {
+			assertThat(first).as("message 1 leaves before the acceptor's preamble arrives").isNotNull();
+			assertThat(first.readableBytes()).as("length-prefixed message 1: one ephemeral key").isEqualTo(2 + 32);
+			assertThat(first.getUnsignedShort(first.readerIndex())).isEqualTo(32);
+		}
+		finally {
+			first.release();
+		}
+		this.channel.writeInbound(track(preamble("RATS", 1, 1)));
+		assertThat(this.channel.pipeline().get(PreambleHandler.class)).isNull();
+		assertThat(this.channel.pipeline().get("noise-handshake")).isInstanceOf(NoiseHandshakeHandler.class);
+		assertThat((Object) this.channel.readOutbound()).as("the initiator waits for message 2").isNull();
 	}
 
 	@Test

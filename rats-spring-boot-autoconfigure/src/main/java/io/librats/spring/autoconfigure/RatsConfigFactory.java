@@ -47,7 +47,7 @@ final class RatsConfigFactory {
 		if (p.getHandlerThreads() > 0) {
 			builder.handlerThreads(p.getHandlerThreads());
 		}
-		return builder.build();
+		return builder.sharedThreads(p.isSharedThreads()).build();
 	}
 
 	static MdnsConfig mdnsConfig(RatsProperties.Mdns mdns) {

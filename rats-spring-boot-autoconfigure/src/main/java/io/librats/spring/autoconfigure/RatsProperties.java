@@ -86,6 +86,12 @@ public class RatsProperties implements InitializingBean {
 	/** Threads running message handlers and listeners. 0 uses the core's default (the number of CPUs, at least 2). */
 	private int handlerThreads = 0;
 
+	/**
+	 * Whether the node runs on the JVM's shared rats threads (event loops, handler pool, scheduler) instead of its own.
+	 * Worth it when one JVM runs several nodes; handler-threads is then ignored.
+	 */
+	private boolean sharedThreads = false;
+
 	private final State state = new State();
 
 	private final Discovery discovery = new Discovery();
@@ -134,6 +140,8 @@ public class RatsProperties implements InitializingBean {
 	public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
 	public int getHandlerThreads() { return this.handlerThreads; }
 	public void setHandlerThreads(int handlerThreads) { this.handlerThreads = handlerThreads; }
+	public boolean isSharedThreads() { return this.sharedThreads; }
+	public void setSharedThreads(boolean sharedThreads) { this.sharedThreads = sharedThreads; }
 	public State getState() { return this.state; }
 	public Discovery getDiscovery() { return this.discovery; }
 	public Nat getNat() { return this.nat; }

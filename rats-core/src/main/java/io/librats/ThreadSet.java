@@ -1,0 +1,125 @@
+package io.librats;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import io.librats.transport.NetworkBinding;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The threads nodes run on: Netty event loops, the handler pool and the scheduler. Either owned by one node, or
+ * shared by every node of the JVM that asked for shared threads (one set per binding, reference counted, stopped
+ * when the last of those nodes stops). Nodes never use these executors directly but through their own
+ * {@link NodeExecutor} and {@link NodeScheduler} views, so stopping one node never stops another's work.
+ */
+final class ThreadSet {
+
+	private static final Map<String, ThreadSet> shared = new HashMap<>();
+
+	private final String key;
+
+	final EventLoopGroup io;
+
+	final ThreadPoolExecutor handlers;
+
+	final ScheduledThreadPoolExecutor scheduler;
+
+	private int references = 1;
+
+	private ThreadSet(String key, NetworkBinding binding, int ioThreads, int handlerThreads, String suffix) {
+		this.key = key;
+		this.io = binding.newEventLoopGroup(ioThreads, new DefaultThreadFactory("rats-io-" + suffix, true));
+		this.handlers = new ThreadPoolExecutor(handlerThreads, handlerThreads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), new DefaultThreadFactory("rats-handler-" + suffix, true));
+		this.scheduler = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("rats-scheduler-" + suffix, true));
+		this.scheduler.setRemoveOnCancelPolicy(true);
+		startThreads();
+	}
+
+	/** Threads of one node, named after it. */
+	static ThreadSet own(NetworkBinding binding, int ioThreads, int handlerThreads, String shortId) {
+		return new ThreadSet(null, binding, ioThreads, handlerThreads, shortId);
+	}
+
+	/** The JVM's shared threads for this binding, created by the first node that asks. */
+	static ThreadSet shared(NetworkBinding binding) {
+		synchronized (shared) {
+			ThreadSet set = shared.get(binding.name());
+			if (set != null) {
+				set.references++;
+				return set;
+			}
+			int cores = Runtime.getRuntime().availableProcessors();
+			set = new ThreadSet(binding.name(), binding, Math.max(1, cores), Math.max(2, cores),
+					"shared-" + binding.name());
+			shared.put(binding.name(), set);
+			return set;
+		}
+	}
+
+	/** Whether this binding's shared threads are running (some node holds them). */
+	static boolean sharedRunning(String bindingName) {
+		synchronized (shared) {
+			return shared.containsKey(bindingName);
+		}
+	}
+
+	/** Drops one reference; the last one stops the threads, bounded in time. */
+	void release() {
+		synchronized (shared) {
+			if (--this.references > 0) {
+				return;
+			}
+			if (this.key != null) {
+				shared.remove(this.key);
+			}
+		}
+		this.scheduler.shutdownNow();
+		this.handlers.shutdown();
+		this.io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+		try {
+			if (!this.handlers.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.handlers.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.handlers.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Starts every thread now rather than on first use, so a started node's first connection or message does not
+	 * pay for thread creation.
+	 */
+	private void startThreads() {
+		this.handlers.prestartAllCoreThreads();
+		this.scheduler.prestartAllCoreThreads();
+		CountDownLatch started = new CountDownLatch(countLoops());
+		for (io.netty.util.concurrent.EventExecutor loop : this.io) {
+			((EventLoop) loop).execute(started::countDown);
+		}
+		try {
+			started.await(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private int countLoops() {
+		int loops = 0;
+		for (io.netty.util.concurrent.EventExecutor ignored : this.io) {
+			loops++;
+		}
+		return loops;
+	}
+
+}
