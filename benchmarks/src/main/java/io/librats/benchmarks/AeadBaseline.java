@@ -31,13 +31,24 @@ final class AeadBaseline {
 
 	private final CipherState opener;
 
-	private final byte[] plain = new byte[PLAINTEXT];
+	private final int length;
 
-	private final byte[] sealed = new byte[PLAINTEXT + CipherState.TAG_LENGTH];
+	private final byte[] plain;
 
-	private final byte[] opened = new byte[PLAINTEXT];
+	private final byte[] sealed;
+
+	private final byte[] opened;
 
 	AeadBaseline(AeadImplementation aead) throws NoiseException {
+		this(aead, PLAINTEXT);
+	}
+
+	/** A cipher pair that seals and opens plaintexts of {@code length} bytes. */
+	AeadBaseline(AeadImplementation aead, int length) throws NoiseException {
+		this.length = length;
+		this.plain = new byte[length];
+		this.sealed = new byte[length + CipherState.TAG_LENGTH];
+		this.opened = new byte[length];
 		NoiseHandshake initiator = NoiseHandshake.initiator(NoiseKeyPair.generate(), null, aead);
 		NoiseHandshake responder = NoiseHandshake.responder(NoiseKeyPair.generate(), null, aead);
 		responder.readMessage(initiator.writeMessage(null));
@@ -57,8 +68,8 @@ final class AeadBaseline {
 		long bytes = 0;
 		long now;
 		do {
-			this.sealer.encryptWithAd(null, this.plain, 0, PLAINTEXT, this.sealed, 0);
-			bytes += PLAINTEXT;
+			this.sealer.encryptWithAd(null, this.plain, 0, this.length, this.sealed, 0);
+			bytes += this.length;
 			now = System.nanoTime();
 		} while (now < deadline);
 		return bytes / ((now - start) / 1e3);
@@ -75,15 +86,36 @@ final class AeadBaseline {
 		long bytes = 0;
 		while (System.nanoTime() < deadline) {
 			long t0 = System.nanoTime();
-			this.sealer.encryptWithAd(null, this.plain, 0, PLAINTEXT, this.sealed, 0);
+			this.sealer.encryptWithAd(null, this.plain, 0, this.length, this.sealed, 0);
 			long t1 = System.nanoTime();
 			this.opener.decryptWithAd(null, this.sealed, 0, this.sealed.length, this.opened, 0);
 			long t2 = System.nanoTime();
 			sealNanos += t1 - t0;
 			openNanos += t2 - t1;
-			bytes += PLAINTEXT;
+			bytes += this.length;
 		}
 		return new Speed(bytes / (sealNanos / 1e3), bytes / (openNanos / 1e3));
+	}
+
+	/**
+	 * Seals and opens in turn until this thread has used {@code cpuSeconds} of CPU; returns plaintext MB/s per CPU
+	 * second of one seal plus one open, which a busy machine cannot distort the way it distorts wall time.
+	 */
+	double sealAndOpenPerCpuSecond(double cpuSeconds) throws NoiseException {
+		java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+		long start = threads.getCurrentThreadCpuTime();
+		long budget = (long) (cpuSeconds * 1e9);
+		long bytes = 0;
+		long used;
+		do {
+			for (int i = 0; i < 16; i++) {
+				this.sealer.encryptWithAd(null, this.plain, 0, this.length, this.sealed, 0);
+				this.opener.decryptWithAd(null, this.sealed, 0, this.sealed.length, this.opened, 0);
+				bytes += this.length;
+			}
+			used = threads.getCurrentThreadCpuTime() - start;
+		} while (used < budget);
+		return bytes / (used / 1e3);
 	}
 
 	/** A new pair of cipher states with fresh keys and nonces. */

@@ -20,6 +20,10 @@ public final class BenchmarkMain {
 			ThinPeerClients.main(Arrays.copyOfRange(args, 1, args.length));
 			return;
 		}
+		if (args.length > 0 && args[0].equals(AeadRuleCheck.COMMAND)) {
+			AeadRuleCheck.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
 		if (args.length > 0 && args[0].equals(TransportBenchmark.COMMAND)) {
 			TransportBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
 			return;

@@ -31,6 +31,15 @@ final class TransportRows {
 
 	private static final BiPredicate<Double, Double> AT_MOST_UPSTREAM = (ours, upstream) -> ours <= upstream;
 
+	private static final BiPredicate<Double, Double> AHEAD_OF_UPSTREAM = (ours, upstream) -> ours > upstream;
+
+	/** The issue asks bulk for twice upstream's rate on JDK 25, where ChaCha20 has an intrinsic, and a lead on 17. */
+	private static final boolean INTRINSIC_GOALS = Runtime.version().feature() >= 25;
+
+	private static final BiPredicate<Double, Double> BULK_RATE = INTRINSIC_GOALS ? TWICE_UPSTREAM : AHEAD_OF_UPSTREAM;
+
+	private static final String BULK_RATE_GOAL = INTRINSIC_GOALS ? ">= 2x upstream" : "> upstream (JDK < 25)";
+
 	static final List<Row> ROWS = List.of(
 			new Row("dial.p50", "dial", "median, fresh client with its own threads", "ms", true, "dial/median",
 					"<= 1.5 ms", (o, u) -> o <= 1.5),
@@ -45,11 +54,11 @@ final class TransportRows {
 			new Row("rtt.exec.p50", "rtt", "median, default executor", "us", true, "rtt/median", "", null),
 			new Row("rtt.exec.p99", "rtt", "p99, default executor", "us", true, "rtt/p99", "", null),
 			new Row("bulk.io.mbps", "bulk", "throughput, I/O-thread handler", "MB/s", false, "bulk/throughput",
-					">= 2x upstream", TWICE_UPSTREAM),
+					BULK_RATE_GOAL, BULK_RATE),
 			new Row("bulk.io.cpu", "bulk", "CPU per GB, I/O-thread handler", "s/GB", true, "bulk/CPU per GB",
 					"<= upstream", AT_MOST_UPSTREAM),
 			new Row("bulk.exec.mbps", "bulk", "throughput, default executor", "MB/s", false, "bulk/throughput",
-					">= 2x upstream", TWICE_UPSTREAM),
+					BULK_RATE_GOAL, BULK_RATE),
 			new Row("bulk.exec.cpu", "bulk", "CPU per GB, default executor", "s/GB", true, "bulk/CPU per GB",
 					"<= upstream", AT_MOST_UPSTREAM),
 			new Row("small.io.rate", "small", "messages, I/O-thread handler", "msg/s", false, "small/messages",
@@ -150,7 +159,8 @@ final class TransportRows {
 		if (row.met() == null || Double.isNaN(ours)) {
 			return "";
 		}
-		boolean needsUpstream = row.met() == TWICE_UPSTREAM || row.met() == AT_MOST_UPSTREAM;
+		boolean needsUpstream = row.met() == TWICE_UPSTREAM || row.met() == AT_MOST_UPSTREAM
+				|| row.met() == AHEAD_OF_UPSTREAM;
 		if (needsUpstream && (!withUpstream || Double.isNaN(upstream))) {
 			return "(needs --upstream)";
 		}
