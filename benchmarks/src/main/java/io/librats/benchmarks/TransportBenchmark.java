@@ -27,6 +27,10 @@ public final class TransportBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		TransportOptions options = Options.parseOrExit(args, TransportOptions::parse, TransportOptions.usage());
+		if (options.child) {
+			FreshJvmRun.child(options, new Env(options.aead), TransportBenchmark::runOurs);
+			return;
+		}
 		long started = System.nanoTime();
 		String loadAtStart = Env.loadAverage();
 		System.out.println("rats transport benchmark (upstream librats bench_transport's experiments), "
@@ -52,6 +56,8 @@ public final class TransportBenchmark {
 				+ options.warmupSeconds + " s, at most " + options.maxWarmupSeconds + " s) before it is measured");
 		settings.put("upstream", (options.upstream == null) ? "(not run; --upstream=PATH runs it)"
 				: options.upstream + ", commit " + UpstreamBenchTransport.commitOf(options.upstream));
+		settings.put("our runs", options.freshJvm() ? "each in a JVM of its own, with this JVM's flags (as each "
+				+ "upstream run is a process of its own)" : "in this JVM");
 		settings.put("load average at start", loadAtStart);
 		int width = settings.keySet().stream().mapToInt(String::length).max().orElse(10);
 		settings.forEach((key, value) -> System.out.printf("  %-" + width + "s : %s%n", key, value));
@@ -67,7 +73,7 @@ public final class TransportBenchmark {
 			}
 			banner("run " + run + "/" + options.repeat + ": rats, load average " + Env.loadAverage());
 			Map<String, Double> values = new LinkedHashMap<>();
-			failed |= !runOurs(options, env, values);
+			failed |= options.freshJvm() ? !FreshJvmRun.parent(options, values) : !runOurs(options, env, values);
 			ours.add(values);
 			if (options.upstream != null && !upstreamFirst) {
 				failed |= !runUpstream(options, run, upstream);
@@ -107,7 +113,7 @@ public final class TransportBenchmark {
 	}
 
 	/** Runs the selected experiments; false if one failed (the others still run). */
-	private static boolean runOurs(TransportOptions options, Env env, Map<String, Double> values) {
+	static boolean runOurs(TransportOptions options, Env env, Map<String, Double> values) {
 		boolean ok = true;
 		for (String experiment : options.experiments) {
 			System.out.println();

@@ -32,6 +32,22 @@ final class TransportOptions {
 	/** Most seconds of warm-up per experiment. */
 	double maxWarmupSeconds = 20;
 
+	/**
+	 * Whether each of our runs gets a JVM of its own, as each of upstream's runs is a process of its own: later runs
+	 * in one JVM inherit the JIT's profiles of every earlier experiment. On by default when {@link #repeat} &gt; 1.
+	 */
+	Boolean freshJvm;
+
+	/** Set in the child JVM of a fresh-JVM run: run our suite once and report the values to the parent. */
+	boolean child;
+
+	/** The arguments this JVM was given, handed on to the child JVMs. */
+	List<String> args = List.of();
+
+	boolean freshJvm() {
+		return (this.freshJvm != null) ? this.freshJvm : this.repeat > 1;
+	}
+
 	static TransportOptions parse(String[] args) {
 		TransportOptions o = new TransportOptions();
 		Cpu.quietWaitSeconds = 2;
@@ -43,12 +59,15 @@ final class TransportOptions {
 				case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
 				case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
 				case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
+				case "fresh-jvm" -> o.freshJvm = Boolean.parseBoolean(value);
+				case "child-run" -> o.child = true;
 				default -> throw new IllegalArgumentException("unknown option --" + key);
 			}
 		}, (word) -> o.experiments.addAll(word.equals("all") ? EXPERIMENTS : List.of(word)), EXPERIMENTS);
 		if (o.experiments.isEmpty()) {
 			o.experiments.addAll(EXPERIMENTS);
 		}
+		o.args = List.of(args);
 		return o;
 	}
 
@@ -68,6 +87,8 @@ final class TransportOptions {
 		lines.add("  --upstream=PATH     also run upstream's bench_transport binary (in a private network namespace this");
 		lines.add("                      command creates and deletes; needs root and iproute2) and print ours/upstream");
 		lines.add("  --repeat=1          run both suites this many times, alternating; report the median per row");
+		lines.add("  --fresh-jvm=true    each of our runs in a JVM of its own, as each upstream run is a process of its");
+		lines.add("                      own (default: true when --repeat > 1)");
 		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20   force the AEAD (default: AeadImplementation.fastest())");
 		lines.add("  --warmup=2 --max-warmup=20 JIT warm-up per experiment: at least / at most these seconds");
 		lines.add("  --quiet-wait=2      before each measurement wait up to this many seconds for other processes to");
