@@ -259,13 +259,7 @@ public final class RatsClient implements AutoCloseable {
 		this.scheduler.shutdownNow();
 		this.handlerExecutor.shutdown();
 		try {
-			if (!this.handlerExecutor.awaitTermination(2, TimeUnit.SECONDS)) {
-				this.handlerExecutor.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			this.handlerExecutor.shutdownNow();
-			Thread.currentThread().interrupt();
+			ThreadSet.awaitOrAbandon(this.handlerExecutor);
 		}
 		finally {
 			this.threads.release();
