@@ -10,10 +10,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.librats.transport.NetworkBinding;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.internal.PlatformDependent;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -112,32 +110,13 @@ final class ThreadSet {
 		this.scheduler.prestartAllCoreThreads();
 		CountDownLatch started = new CountDownLatch(countLoops());
 		for (io.netty.util.concurrent.EventExecutor loop : this.io) {
-			((EventLoop) loop).execute(() -> {
-				if (!PlatformDependent.hasUnsafe()) {
-					primeBuffers();
-				}
-				started.countDown();
-			});
+			((EventLoop) loop).execute(started::countDown);
 		}
 		try {
 			started.await(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-	}
-
-	/**
-	 * Netty's allocator gives every event loop thread buffer caches of its own, made on the thread's first
-	 * allocation of each size class. Without {@code sun.misc.Unsafe} (Netty's default on JDK 24 and later) each is a
-	 * zeroed {@code ByteBuffer.allocateDirect}, slow enough to show in a new node's first dial (Temurin 25: dial
-	 * p50 1.5-2.1 ms before, 1.0-1.3 ms after); so it is done here, when the thread starts. With Unsafe it did not
-	 * measurably help, so it is skipped there.
-	 */
-	private static void primeBuffers() {
-		for (int size = 64; size <= 65536; size <<= 2) {
-			ByteBufAllocator.DEFAULT.directBuffer(size).release();
-			ByteBufAllocator.DEFAULT.heapBuffer(size).release();
 		}
 	}
 
