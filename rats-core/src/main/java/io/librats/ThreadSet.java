@@ -1,6 +1,8 @@
 package io.librats;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -10,8 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.librats.transport.NetworkBinding;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -108,24 +110,16 @@ final class ThreadSet {
 	private void startThreads() {
 		this.handlers.prestartAllCoreThreads();
 		this.scheduler.prestartAllCoreThreads();
-		CountDownLatch started = new CountDownLatch(countLoops());
-		for (io.netty.util.concurrent.EventExecutor loop : this.io) {
-			((EventLoop) loop).execute(started::countDown);
-		}
+		List<EventExecutor> loops = new ArrayList<>();
+		this.io.forEach(loops::add);
+		CountDownLatch started = new CountDownLatch(loops.size());
+		loops.forEach((loop) -> loop.execute(started::countDown));
 		try {
 			started.await(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private int countLoops() {
-		int loops = 0;
-		for (io.netty.util.concurrent.EventExecutor ignored : this.io) {
-			loops++;
-		}
-		return loops;
 	}
 
 }

@@ -43,12 +43,9 @@ final class DialLatency {
 			Cpu.Usage usage = Cpu.sample().since(s0);
 			double[] shared = sharedThreadDials(options, env);
 			Table table = new Table("dials", "median ms", "p95 ms", "max ms", "n");
-			table.row("cold JVM (the process' first dials; info)", Table.num(Spin.percentile(cold, 0.5)),
-					Table.num(Spin.percentile(cold, 0.95)), Table.num(Spin.percentile(cold, 1)), cold.length);
-			table.row("after JIT warm-up (" + warm + "), client with threads of its own", Table.num(Spin.percentile(ms, 0.5)),
-					Table.num(Spin.percentile(ms, 0.95)), Table.num(Spin.percentile(ms, 1)), ms.length);
-			table.row("after JIT warm-up, every node on shared threads", Table.num(Spin.percentile(shared, 0.5)),
-					Table.num(Spin.percentile(shared, 0.95)), Table.num(Spin.percentile(shared, 1)), shared.length);
+			row(table, "cold JVM (the process' first dials; info)", cold);
+			row(table, "after JIT warm-up (" + warm + "), client with threads of its own", ms);
+			row(table, "after JIT warm-up, every node on shared threads", shared);
 			table.print(System.out);
 			System.out.printf("measured dials: JVM %s cores busy, JIT %.2f s, other processes %s cores%n",
 					Table.num(usage.processCores()), usage.jit(), Table.num(usage.foreignCores()));
@@ -58,6 +55,11 @@ final class DialLatency {
 			out.put("dial.shared.p50", Spin.percentile(shared, 0.5));
 			out.put("dial.shared.p95", Spin.percentile(shared, 0.95));
 		}
+	}
+
+	private static void row(Table table, String label, double[] ms) {
+		table.row(label, Table.num(Spin.percentile(ms, 0.5)), Table.num(Spin.percentile(ms, 0.95)),
+				Table.num(Spin.percentile(ms, 1)), ms.length);
 	}
 
 	private static final UnaryOperator<RatsConfig.Builder> OWN_THREADS = UnaryOperator.identity();
