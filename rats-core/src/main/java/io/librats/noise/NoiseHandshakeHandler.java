@@ -105,10 +105,11 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 
 	private void complete(ChannelHandlerContext ctx) {
 		NoiseTransport transport = this.handshake.split();
+		NoiseEncryptHandler encrypt = new NoiseEncryptHandler(transport.sender(), this.rekeyInterval);
 		NoiseHandshakeCompletedEvent event = new NoiseHandshakeCompletedEvent(this.handshake.remoteStaticKey(),
-				this.handshake.handshakeHash());
+				this.handshake.handshakeHash(), encrypt);
 		this.handshake.destroy();
-		ctx.pipeline().addAfter(ctx.name(), ENCRYPT_NAME, new NoiseEncryptHandler(transport.sender(), this.rekeyInterval));
+		ctx.pipeline().addAfter(ctx.name(), ENCRYPT_NAME, encrypt);
 		// Replacing (not removing then adding) makes ByteToMessageDecoder hand its leftover bytes to the successor.
 		ctx.pipeline().replace(this, DECRYPT_NAME, new NoiseDecryptHandler(transport.receiver(), this.rekeyInterval));
 		ctx.pipeline().context(DECRYPT_NAME).fireUserEventTriggered(event);

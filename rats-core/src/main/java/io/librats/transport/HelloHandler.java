@@ -68,6 +68,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 		if (event instanceof NoiseHandshakeCompletedEvent noise) {
 			this.remoteStaticKey = noise.remoteStaticKey();
 			this.encrypted = true;
+			this.connection.sealWith(noise.outbound());
 			secured(ctx);
 		}
 		else if (event == PreambleHandler.PlaintextSessionEvent.INSTANCE) {

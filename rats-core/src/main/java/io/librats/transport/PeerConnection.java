@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.librats.metrics.RatsMetrics;
+import io.librats.noise.SealingQueue;
+import io.librats.noise.WriteCompletion;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 
@@ -68,6 +69,9 @@ public final class PeerConnection {
 	final LongAdder messagesOut = new LongAdder();
 
 	private final Runnable flushTask = this::flushNow;
+
+	/** The encrypting queue once the Noise handshake is done; null before, and for plaintext sessions. */
+	private volatile SealingQueue sealing;
 
 	private boolean flushScheduled;
 
@@ -237,42 +241,84 @@ public final class PeerConnection {
 			return CompletableFuture.failedFuture(new PeerNotConnectedException("connection to peer " + this.peerId
 					+ " is closed"));
 		}
-		boolean applicationMessage = isApplicationFrame(frame);
-		CompletableFuture<Void> result = new CompletableFuture<>();
-		ChannelPromise promise = this.channel.newPromise();
-		promise.addListener((ChannelFutureListener) (future) -> {
-			this.pendingOutboundBytes.addAndGet(-size);
-			reportWritableIfDrained();
-			if (future.isSuccess()) {
-				if (applicationMessage) {
-					this.messagesOut.increment();
-					this.context.metrics().increment(RatsMetrics.MESSAGES_OUT);
-				}
-				result.complete(null);
-			}
-			else {
-				result.completeExceptionally(new PeerNotConnectedException("send to peer " + this.peerId
-						+ " failed: " + future.cause().getMessage(), future.cause()));
-			}
-		});
+		Send send = new Send(size, isApplicationFrame(frame));
 		EventLoop loop = this.channel.eventLoop();
 		if (pending > this.context.writeBufferHighWaterMark() && this.writable.compareAndSet(true, false)) {
 			// Queued ahead of this frame's write, so the listeners hear "false" before any "true" that follows it.
 			reportUnwritable(loop);
 		}
-		if (loop.inEventLoop()) {
-			write(frame, promise);
+		SealingQueue sealing = this.sealing;
+		if (sealing != null) {
+			if (sealing.offer(frame, send)) {
+				requestFlush(loop, sealing);
+			}
+		}
+		else if (loop.inEventLoop()) {
+			write(frame, send);
 		}
 		else {
 			try {
-				loop.execute(() -> write(frame, promise));
+				loop.execute(() -> write(frame, send));
 			}
 			catch (RuntimeException ex) {
 				frame.release();
-				promise.tryFailure(ex);
+				send.written(ex);
 			}
 		}
-		return result;
+		return send;
+	}
+
+	/** Gets the encrypted queue flushed once on the event loop: the first offer since the last flush asks. */
+	private void requestFlush(EventLoop loop, SealingQueue sealing) {
+		try {
+			loop.execute(this.flushTask);
+		}
+		catch (RuntimeException ex) {
+			// Loop shut down: nothing will ever write what is queued.
+			sealing.discard(ex);
+		}
+	}
+
+	/** From the Noise handshake on, every frame goes through the connection's encrypting queue. */
+	void sealWith(SealingQueue sealing) {
+		this.sealing = sealing;
+	}
+
+	/**
+	 * The future of one send, and its accounting once the frame reached the socket or failed: the outbound byte
+	 * count, writability, and the message counters.
+	 */
+	private final class Send extends CompletableFuture<Void> implements WriteCompletion {
+
+		private final int size;
+
+		private final boolean applicationMessage;
+
+		Send(int size, boolean applicationMessage) {
+			this.size = size;
+			this.applicationMessage = applicationMessage;
+		}
+
+		@Override
+		public void written(Throwable failure) {
+			PeerConnection.this.pendingOutboundBytes.addAndGet(-this.size);
+			if (PeerConnection.this.channel.eventLoop().inEventLoop()) {
+				reportWritableIfDrained();
+			}
+			if (failure == null) {
+				if (this.applicationMessage) {
+					PeerConnection.this.messagesOut.increment();
+					PeerConnection.this.context.metrics().increment(RatsMetrics.MESSAGES_OUT);
+				}
+				complete(null);
+			}
+			else {
+				String why = (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getSimpleName();
+				completeExceptionally(new PeerNotConnectedException("send to peer " + PeerConnection.this.peerId
+						+ " failed: " + why, failure));
+			}
+		}
+
 	}
 
 	private void reportUnwritable(EventLoop loop) {
@@ -294,8 +340,8 @@ public final class PeerConnection {
 		return type == FrameType.MESSAGE || type == FrameType.BINARY;
 	}
 
-	private void write(ByteBuf frame, ChannelPromise promise) {
-		this.channel.write(frame, promise);
+	private void write(ByteBuf frame, Send send) {
+		this.channel.write(frame).addListener((ChannelFutureListener) (f) -> send.written(f.cause()));
 		if (!this.flushScheduled) {
 			this.flushScheduled = true;
 			// Queued behind every write already waiting on the loop, so they all leave in one flush.
