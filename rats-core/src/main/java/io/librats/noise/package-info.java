@@ -7,7 +7,8 @@
  * so that no third-party Noise library has to be trusted and the AEAD can be swapped for speed.
  *
  * <p>Entry points: {@link io.librats.noise.NoiseKeyPair}, {@link io.librats.noise.NoiseHandshake},
- * {@link io.librats.noise.NoiseTransport} and {@link io.librats.noise.CipherState}. Nothing in this
- * package is thread-safe; a handshake or cipher state belongs to one connection at a time.
+ * {@link io.librats.noise.NoiseTransport} and {@link io.librats.noise.CipherState}. A handshake or cipher
+ * state belongs to one connection at a time and is not thread-safe; the one thread-safe entry is a connection's
+ * {@link io.librats.noise.SealingQueue}, which any thread may offer frames to.
  */
 package io.librats.noise;
