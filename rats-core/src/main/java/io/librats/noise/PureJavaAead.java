@@ -10,8 +10,9 @@ import java.util.Arrays;
  * Java. It exists for speed where the JDK has no ChaCha20 intrinsic (JDK 17): there the JDK cipher and
  * BouncyCastle pay a costly set-up per call (a fresh cipher initialisation, parameter objects, defensive copies),
  * which weighs on the small messages of a chat-like stream and on every request/response, and they generate the
- * key stream a block at a time through arrays. Here the ChaCha20 state lives in locals, the key stream is XORed
- * straight into the output word by word, {@link Poly1305} uses five 26-bit limbs with 64-bit products, and a call
+ * key stream a block at a time through arrays. Here every whole 4 KiB of a message goes through
+ * {@link ChaCha20Lanes}, which the JIT vectorises; for the rest the ChaCha20 state lives in locals, the key stream
+ * is XORed straight into the output word by word, {@link Poly1305} uses five 26-bit limbs with 64-bit products, and a call
  * allocates nothing.
  *
  * <p>Constant time: no branch and no array index depends on the key, the key stream or the tag; the tag is compared
@@ -36,6 +37,12 @@ final class PureJavaAead implements Aead {
 	/** The ChaCha20 key as eight little-endian words. */
 	private final int[] key = new int[8];
 
+	/**
+	 * The 16 input words of the first block for {@link ChaCha20Lanes}: constants, key, counter, nonce of the message
+	 * in progress.
+	 */
+	private final int[] input = { SIGMA0, SIGMA1, SIGMA2, SIGMA3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
 	/** Nonce words of the message in progress. */
 	private int n0;
 
@@ -56,6 +63,7 @@ final class PureJavaAead implements Aead {
 		for (int i = 0; i < 8; i++) {
 			this.key[i] = (int) LE_INT.get(src, off + 4 * i);
 		}
+		System.arraycopy(this.key, 0, this.input, 4, 8);
 	}
 
 	@Override
@@ -80,6 +88,7 @@ final class PureJavaAead implements Aead {
 	@Override
 	public void destroy() {
 		Arrays.fill(this.key, 0);
+		Arrays.fill(this.input, 4, 16, 0);
 		this.poly.wipe();
 	}
 
@@ -88,6 +97,9 @@ final class PureJavaAead implements Aead {
 		this.n0 = (int) LE_INT.get(nonce, 0);
 		this.n1 = (int) LE_INT.get(nonce, 4);
 		this.n2 = (int) LE_INT.get(nonce, 8);
+		this.input[13] = this.n0;
+		this.input[14] = this.n1;
+		this.input[15] = this.n2;
 		// The first 32 bytes of key stream block 0 are the one-time Poly1305 key (RFC 8439 section 2.6).
 		xorKeyStream(0, ZEROS, 0, 32, this.polyKey, 0);
 		this.poly.init(this.polyKey, 0, ad);
@@ -96,9 +108,15 @@ final class PureJavaAead implements Aead {
 
 	/**
 	 * XORs {@code in} with the ChaCha20 key stream from block {@code counter} on into {@code out} (which may be the
-	 * same range).
+	 * same range): whole chunks through {@link ChaCha20Lanes}, the rest a block at a time here.
 	 */
 	private void xorKeyStream(int counter, byte[] in, int inOff, int len, byte[] out, int outOff) {
+		int pos = 0;
+		if (len >= ChaCha20Lanes.CHUNK) {
+			this.input[12] = counter;
+			pos = ChaCha20Lanes.xorChunks(this.input, in, inOff, len, out, outOff);
+			counter += pos / 64;
+		}
 		int[] k = this.key;
 		int k0 = k[0];
 		int k1 = k[1];
@@ -111,7 +129,6 @@ final class PureJavaAead implements Aead {
 		int n0 = this.n0;
 		int n1 = this.n1;
 		int n2 = this.n2;
-		int pos = 0;
 		while (pos < len) {
 			int x0 = SIGMA0;
 			int x1 = SIGMA1;

@@ -87,8 +87,27 @@ class AeadTest {
         for (int len = 0; len <= 300; len++) {
             agreesWithBouncyCastle(own, random, len);
         }
-        for (int len : new int[] {1000, 4095, 4096, 4097, 65535 - Aead.TAG_LENGTH, random.nextInt(65520)}) {
+        for (int len : new int[] {1000, 4095, 4096, 4097, 3 * 4096 + 17, 65535 - Aead.TAG_LENGTH, random.nextInt(65520)}) {
             agreesWithBouncyCastle(own, random, len);
+        }
+    }
+
+    /**
+     * The same comparison after the chunked ChaCha20 ({@code ChaCha20Lanes}) has run long enough to be compiled, and
+     * on most CPUs vectorised, by C2: the comparisons above mostly run interpreted or C1-compiled code, and a
+     * miscompiled key stream would go unnoticed between two rats nodes, which both use it.
+     */
+    @Test
+    void pureJavaAgreesWithBouncyCastleAfterTheJitCompiledIt() throws NoiseException {
+        Random random = new Random(99);
+        Aead warm = keyed(AeadImplementation.PURE_JAVA, bytes(random, Aead.KEY_LENGTH));
+        byte[] nonce = new byte[Aead.NONCE_LENGTH];
+        byte[] buf = new byte[2 * 4096 + Aead.TAG_LENGTH];
+        for (int i = 0; i < 20_000; i++) {
+            warm.seal(nonce, null, buf, 0, 2 * 4096, buf, 0);
+        }
+        for (int i = 0; i < 20; i++) {
+            agreesWithBouncyCastle(AeadImplementation.PURE_JAVA, random, 4096 + random.nextInt(61_000));
         }
     }
 
