@@ -47,7 +47,22 @@ public enum AeadImplementation {
         Aead newAead() {
             return new JdkChaCha20Aead();
         }
+    },
+
+    /**
+     * {@link #JDK_CHACHA20} for messages under 1 KiB, the JDK's {@code ChaCha20-Poly1305} ({@link #JDK}) from 1 KiB
+     * on: for CPUs where the JDK has a Poly1305 intrinsic (AVX-512 IFMA from Java 20, AVX-IFMA from Java 23). That
+     * stub only takes over from 1 KiB, and below it the JDK cipher's set-up per call costs more than it saves.
+     */
+    JDK_BY_SIZE {
+        @Override
+        Aead newAead() {
+            return new SizeSplitAead(new JdkChaCha20Aead(), new JdkAead(), JDK_BY_SIZE_THRESHOLD);
+        }
     };
+
+    /** Where {@link #JDK_BY_SIZE} changes over: the measured crossover, also where the JDK's Poly1305 stub starts. */
+    static final int JDK_BY_SIZE_THRESHOLD = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(AeadImplementation.class);
 
@@ -58,8 +73,9 @@ public enum AeadImplementation {
 
     /**
      * The implementation that encrypts and decrypts fastest in this JVM, by a fixed rule: before Java 20
-     * {@link #PURE_JAVA}, from Java 20 on {@link #JDK_CHACHA20} (or {@link #PURE_JAVA} where this JDK
-     * cannot provide a plain ChaCha20 cipher).
+     * {@link #PURE_JAVA}; from Java 20 on {@link #JDK_BY_SIZE} where the JDK has a Poly1305 intrinsic on this CPU
+     * ({@code Poly1305Intrinsic}), else {@link #JDK_CHACHA20} (or {@link #PURE_JAVA} where this JDK cannot provide a
+     * plain ChaCha20 cipher).
      *
      * <p>Why a rule and not a measurement at start-up: the previous rule measured 64 KiB seals and opens
      * for about 0.1 s of CPU on first use, and on a busy 2-core machine that measured which code the JIT
@@ -70,9 +86,13 @@ public enum AeadImplementation {
      * (Zen 3, AVX2, no AVX-512) VM: on JDK 17 {@link #PURE_JAVA} 152 MB/s at 64 KiB and 106 MB/s at 300 B,
      * the JDK cipher 118 and 66, BouncyCastle about 90 and 56; on Temurin 25 {@link #JDK_CHACHA20}
      * 289 MB/s at 64 KiB and 168 MB/s at 300 B, the JDK cipher 217 and 98, {@link #PURE_JAVA} 153 and 108.
-     * On a CPU where the JDK has a Poly1305 intrinsic (AVX-512) the JDK cipher may be faster; set
-     * {@code RatsConfig.aead} to choose it explicitly (the benchmarks' {@code --aead=...} compares them
-     * on a given machine).
+     * On a 2-core Xeon VM with AVX-512 IFMA (so with the JDK's Poly1305 stub), seal+open MB/s per CPU second on
+     * Temurin 25, JDK cipher against {@link #JDK_CHACHA20}: 143 / 270 at 256 B, 291 / 398 at 512 B, 552 / 442 at
+     * 1 KiB, 1,067 / 522 at 4 KiB, 1,448 / 570 at 16 KiB, hence {@link #JDK_BY_SIZE}; {@link #PURE_JAVA} (whose
+     * ChaCha20 the JIT vectorises, but whose Poly1305 is scalar) 178 at 256 B and 414 at 16 KiB. On JDK 17 there
+     * {@link #PURE_JAVA} 166 / 395 MB/s at 256 B / 16 KiB, {@link #JDK_CHACHA20} 152 / 215, the JDK cipher
+     * 106 / 170. The benchmarks' {@code aead} command checks the rule on the machine at hand; {@code
+     * RatsConfig.aead} overrides it.
      *
      * @return the implementation the rule picks; computed once per JVM
      */
@@ -86,12 +106,17 @@ public enum AeadImplementation {
     }
 
     static AeadImplementation choose(int javaFeatureVersion) {
+        return choose(javaFeatureVersion, Poly1305Intrinsic.available(javaFeatureVersion));
+    }
+
+    static AeadImplementation choose(int javaFeatureVersion, boolean poly1305Intrinsic) {
         if (javaFeatureVersion < FIRST_JAVA_WITH_CHACHA20_INTRINSIC) {
             return PURE_JAVA;
         }
+        AeadImplementation choice = poly1305Intrinsic ? JDK_BY_SIZE : JDK_CHACHA20;
         try {
-            JDK_CHACHA20.newAead().destroy();
-            return JDK_CHACHA20;
+            choice.newAead().destroy();
+            return choice;
         } catch (RuntimeException e) {
             log.debug("ChaCha20 cipher unavailable in this JDK; using {}", PURE_JAVA, e);
             return PURE_JAVA;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,7 +84,8 @@ class AeadTest {
      * side and, flipped in one random bit, refused without output.
      */
     @ParameterizedTest(name = "{0}, seed {1}")
-    @CsvSource({"PURE_JAVA, 7", "PURE_JAVA, 11", "PURE_JAVA, 2024", "JDK_CHACHA20, 7", "JDK_CHACHA20, 11"})
+    @CsvSource({"PURE_JAVA, 7", "PURE_JAVA, 11", "PURE_JAVA, 2024", "JDK_CHACHA20, 7", "JDK_CHACHA20, 11", "JDK_BY_SIZE, 7",
+            "JDK_BY_SIZE, 13"})
     void ownPoly1305AgreesWithBouncyCastleOnSeededRandomInputs(AeadImplementation own, long seed) throws NoiseException {
         Random random = new Random(seed);
         for (int len = 0; len <= 300; len++) {
@@ -211,10 +215,32 @@ class AeadTest {
 
     @Test
     void ownImplementationsAreChosenWithoutAChaCha20IntrinsicAndBesideIt() {
-        assertThat(AeadImplementation.choose(17)).isEqualTo(AeadImplementation.PURE_JAVA);
-        assertThat(AeadImplementation.choose(19)).isEqualTo(AeadImplementation.PURE_JAVA);
-        assertThat(AeadImplementation.choose(20)).isEqualTo(AeadImplementation.JDK_CHACHA20);
-        assertThat(AeadImplementation.choose(25)).isEqualTo(AeadImplementation.JDK_CHACHA20);
+        assertThat(AeadImplementation.choose(17, false)).isEqualTo(AeadImplementation.PURE_JAVA);
+        assertThat(AeadImplementation.choose(19, true)).isEqualTo(AeadImplementation.PURE_JAVA);
+        assertThat(AeadImplementation.choose(20, false)).isEqualTo(AeadImplementation.JDK_CHACHA20);
+        assertThat(AeadImplementation.choose(25, false)).isEqualTo(AeadImplementation.JDK_CHACHA20);
+        assertThat(AeadImplementation.choose(20, true)).isEqualTo(AeadImplementation.JDK_BY_SIZE);
+        assertThat(AeadImplementation.choose(25, true)).isEqualTo(AeadImplementation.JDK_BY_SIZE);
+    }
+
+    @Test
+    void poly1305IntrinsicNeedsTheCpuFeaturesAndJavaVersionOfHotSpotsStubs() {
+        Set<String> avx512 = Set.of("avx2", "avx512f", "avx512ifma", "avx512vl", "avx512bw");
+        assertThat(Poly1305Intrinsic.available(20, avx512, 3)).isTrue();
+        assertThat(Poly1305Intrinsic.available(19, avx512, 3)).isFalse();
+        assertThat(Poly1305Intrinsic.available(25, avx512, 2)).as("-XX:UseAVX=2").isFalse();
+        assertThat(Poly1305Intrinsic.available(25, Set.of("avx2", "avx512f", "avx512vl", "avx512bw"), 3)).isFalse();
+        assertThat(Poly1305Intrinsic.available(23, Set.of("avx2", "avx_ifma"), 2)).isTrue();
+        assertThat(Poly1305Intrinsic.available(22, Set.of("avx2", "avx_ifma"), 2)).isFalse();
+        assertThat(Poly1305Intrinsic.available(25, Set.of(), 0)).isFalse();
+    }
+
+    @Test
+    void cpuFlagsAreReadWhereLinuxHasThem() {
+        Set<String> flags = Poly1305Intrinsic.cpuFlags();
+        if (Files.isReadable(Path.of("/proc/cpuinfo")) && System.getProperty("os.arch").matches("amd64|x86_64")) {
+            assertThat(flags).contains("sse2");
+        }
     }
 
     @Test
