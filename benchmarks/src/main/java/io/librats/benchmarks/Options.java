@@ -127,7 +127,7 @@ final class Options {
 		lines.add("usage: java -jar benchmarks/target/rats-benchmarks.jar [small] [bulk] [connect] [idle] [options]");
 		lines.add("  no experiment named: all four, in that order");
 		lines.add("  (java -jar ... transport --help: upstream librats' bench_transport experiments, side by side)");
-		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20|JDK_BY_SIZE   force the AEAD (default: AeadImplementation.fastest())");
 		lines.add("  --seconds=3                length of one throughput measurement window");
 		lines.add("  --warmup=3                 least warm-up seconds per system; warm-up goes on until the JIT");
 		lines.add("  --max-warmup=25            compilers were idle for a second, for at most --max-warmup seconds");

@@ -89,7 +89,7 @@ final class TransportOptions {
 		lines.add("  --repeat=1          run both suites this many times, alternating; report the median per row");
 		lines.add("  --fresh-jvm=true    each of our runs in a JVM of its own, as each upstream run is a process of its");
 		lines.add("                      own (default: true when --repeat > 1)");
-		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20|JDK_BY_SIZE   force the AEAD (default: AeadImplementation.fastest())");
 		lines.add("  --warmup=2 --max-warmup=20 JIT warm-up per experiment: at least / at most these seconds");
 		lines.add("  --quiet-wait=2      before each measurement wait up to this many seconds for other processes to");
 		lines.add("                      use < 0.25 cores (the machine is shared); 0 disables");
