@@ -107,8 +107,8 @@ public enum AeadImplementation {
 
     static AeadImplementation choose(int javaFeatureVersion) {
         // The probe reads /proc/cpuinfo and a VM flag (~30 ms once, at the first node's start): only where it matters.
-        return (javaFeatureVersion < FIRST_JAVA_WITH_CHACHA20_INTRINSIC) ? PURE_JAVA
-                : choose(javaFeatureVersion, Poly1305Intrinsic.available(javaFeatureVersion));
+        return choose(javaFeatureVersion, javaFeatureVersion >= FIRST_JAVA_WITH_CHACHA20_INTRINSIC
+                && Poly1305Intrinsic.available(javaFeatureVersion));
     }
 
     static AeadImplementation choose(int javaFeatureVersion, boolean poly1305Intrinsic) {

@@ -34,21 +34,11 @@ final class PureJavaAead implements Aead {
 
 	private static final byte[] ZEROS = new byte[32];
 
-	/** The ChaCha20 key as eight little-endian words. */
-	private final int[] key = new int[8];
-
 	/**
-	 * The 16 input words of the first block for {@link ChaCha20Lanes}: constants, key, counter, nonce of the message
-	 * in progress.
+	 * The ChaCha20 input block, as RFC 8439 section 2.3 lays it out: constants, the key as eight little-endian words,
+	 * the block counter (set per call, for {@link ChaCha20Lanes}), the nonce of the message in progress.
 	 */
 	private final int[] input = { SIGMA0, SIGMA1, SIGMA2, SIGMA3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-
-	/** Nonce words of the message in progress. */
-	private int n0;
-
-	private int n1;
-
-	private int n2;
 
 	private final Poly1305 poly = new Poly1305();
 
@@ -61,9 +51,8 @@ final class PureJavaAead implements Aead {
 	@Override
 	public void setKey(byte[] src, int off) {
 		for (int i = 0; i < 8; i++) {
-			this.key[i] = (int) LE_INT.get(src, off + 4 * i);
+			this.input[4 + i] = (int) LE_INT.get(src, off + 4 * i);
 		}
-		System.arraycopy(this.key, 0, this.input, 4, 8);
 	}
 
 	@Override
@@ -87,19 +76,15 @@ final class PureJavaAead implements Aead {
 
 	@Override
 	public void destroy() {
-		Arrays.fill(this.key, 0);
 		Arrays.fill(this.input, 4, 16, 0);
 		this.poly.wipe();
 	}
 
 	/** Sets the nonce, starts Poly1305 under the key from block 0 and MACs the padded associated data. */
 	private void start(byte[] nonce, byte[] ad) {
-		this.n0 = (int) LE_INT.get(nonce, 0);
-		this.n1 = (int) LE_INT.get(nonce, 4);
-		this.n2 = (int) LE_INT.get(nonce, 8);
-		this.input[13] = this.n0;
-		this.input[14] = this.n1;
-		this.input[15] = this.n2;
+		this.input[13] = (int) LE_INT.get(nonce, 0);
+		this.input[14] = (int) LE_INT.get(nonce, 4);
+		this.input[15] = (int) LE_INT.get(nonce, 8);
 		// The first 32 bytes of key stream block 0 are the one-time Poly1305 key (RFC 8439 section 2.6).
 		xorKeyStream(0, ZEROS, 0, 32, this.polyKey, 0);
 		this.poly.init(this.polyKey, 0, ad);
@@ -117,18 +102,18 @@ final class PureJavaAead implements Aead {
 			pos = ChaCha20Lanes.xorChunks(this.input, in, inOff, len, out, outOff);
 			counter += pos / 64;
 		}
-		int[] k = this.key;
-		int k0 = k[0];
-		int k1 = k[1];
-		int k2 = k[2];
-		int k3 = k[3];
-		int k4 = k[4];
-		int k5 = k[5];
-		int k6 = k[6];
-		int k7 = k[7];
-		int n0 = this.n0;
-		int n1 = this.n1;
-		int n2 = this.n2;
+		int[] k = this.input;
+		int k0 = k[4];
+		int k1 = k[5];
+		int k2 = k[6];
+		int k3 = k[7];
+		int k4 = k[8];
+		int k5 = k[9];
+		int k6 = k[10];
+		int k7 = k[11];
+		int n0 = k[13];
+		int n1 = k[14];
+		int n2 = k[15];
 		while (pos < len) {
 			int x0 = SIGMA0;
 			int x1 = SIGMA1;
