@@ -16,12 +16,15 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Encrypts outbound bytes into Noise transport messages, each at most 65,535 bytes on the wire. Bytes from the
- * pipeline (on the event loop) and from {@link #offer} (any thread) go into one staging buffer in arrival order; a
- * batch is sealed when it is full, when an offering thread has staged {@link #CALLER_BATCH} bytes, or at flush. So
- * the frames of one event-loop turn share as few Noise messages as possible, and a busy sending thread pays for its
- * own encryption. One lock guards the cipher, the staging buffer and the queue of sealed messages, which keeps nonce
- * order, queue order and wire order the same. A write's promise completes when the message carrying its last byte
- * is written.
+ * pipeline (on the event loop) and from {@link #offer} (any thread) go into one staging buffer in arrival order; the
+ * buffer becomes a batch, ready to seal, when an offering thread has staged {@link #CALLER_BATCH} bytes, when it is
+ * full, or at flush. So the frames of one event-loop turn share as few Noise messages as possible, and a busy
+ * sending thread pays for its own encryption.
+ * <p>
+ * One lock guards the staging buffer and the queues; it is held for copies only, never while encrypting, so the event
+ * loop never waits for a sending thread's cipher work. Whoever finds batches ready and nobody sealing becomes the one
+ * sealer and seals them oldest first until none are left: one thread at a time owns the cipher, so batch order, nonce
+ * order and wire order stay the same. A write's promise completes when the message carrying its last byte is written.
  */
 final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements SealingQueue {
 
@@ -38,6 +41,7 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 
 	private final Object lock = new Object();
 
+	/** Used by the one sealer only, outside {@link #lock}. */
 	private final CipherState cipher;
 
 	private final long rekeyInterval;
@@ -46,11 +50,17 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 
 	private ByteBufAllocator alloc;
 
-	/** Plaintext not sealed yet, or null; guarded by {@link #lock}. */
+	/** Plaintext not in a batch yet, or null; guarded by {@link #lock}. */
 	private ByteBuf staging;
 
 	/** The completions of the frames whose last byte is in {@link #staging}; guarded by {@link #lock}. */
 	private final List<WriteCompletion> stagedCompletions = new ArrayList<>();
+
+	/** Plaintext batches waiting for the sealer, oldest first; guarded by {@link #lock}. */
+	private final ArrayDeque<Batch> ready = new ArrayDeque<>();
+
+	/** Whether some thread is the sealer now (owns the cipher); guarded by {@link #lock}. */
+	private boolean sealing;
 
 	/** Sealed messages in nonce order, not handed to the channel yet; guarded by {@link #lock}. */
 	private ArrayDeque<Sealed> sealed = new ArrayDeque<>();
@@ -58,11 +68,15 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 	/** The other half of {@link #sealed}'s double buffer: swapped out under the lock, written without it. */
 	private ArrayDeque<Sealed> writing = new ArrayDeque<>();
 
-	/** Whether an offer since the last flush has asked for one; guarded by {@link #lock}. */
+	/** Whether a flush is on its way that will write what is queued now; guarded by {@link #lock}. */
 	private boolean flushRequested;
 
 	/** Why the queue refuses offers, or null while open; guarded by {@link #lock}. */
 	private Throwable closed;
+
+	/** Plaintext of one or more messages to seal; completions ride on the message carrying the last byte. */
+	private record Batch(ByteBuf plain, WriteCompletion[] completions) {
+	}
 
 	private record Sealed(ByteBuf message, WriteCompletion[] completions) {
 	}
@@ -80,23 +94,29 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 
 	@Override
 	public boolean offer(ByteBuf frame, WriteCompletion completion) {
+		boolean sealer;
 		Throwable refused;
 		synchronized (this.lock) {
 			refused = this.closed;
 			if (refused == null) {
-				try {
-					stage(frame, completion, CALLER_BATCH);
-					boolean first = !this.flushRequested;
-					this.flushRequested = true;
-					return first;
-				}
-				catch (NoiseException ex) {
-					refused = ex;
-				}
+				stage(frame, completion, CALLER_BATCH);
 			}
+			sealer = becomeSealer();
 		}
-		refuse(frame, completion, refused);
-		return false;
+		if (refused != null) {
+			ReferenceCountUtil.release(frame);
+			completion.written(refused);
+			return false;
+		}
+		if (sealer) {
+			sealReady();
+		}
+		synchronized (this.lock) {
+			// Asked after sealing, so a flush that ran meanwhile does not leave our message unwritten.
+			boolean ask = !this.flushRequested && this.closed == null;
+			this.flushRequested = true;
+			return ask;
+		}
 	}
 
 	@Override
@@ -119,54 +139,30 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 				promise.tryFailure(failure);
 			}
 		};
-		Throwable refused;
 		synchronized (this.lock) {
-			refused = this.closed;
-			if (refused == null) {
-				try {
-					stage(buf, completion, MAX_PLAINTEXT);
-					return;
-				}
-				catch (NoiseException ex) {
-					refused = ex;
-				}
+			if (this.closed == null) {
+				stage(buf, completion, MAX_PLAINTEXT);
+				return;
 			}
 		}
-		refuse(buf, completion, refused);
-	}
-
-	/**
-	 * Answers a frame the queue did not take: refused because it is closed (the frame is still ours to release), or
-	 * because sealing failed (the frame is released and its completion may already sit in the queue, which the
-	 * failure closes).
-	 */
-	private void refuse(ByteBuf frame, WriteCompletion completion, Throwable cause) {
-		if (cause instanceof NoiseException) {
-			if (!failAll(cause).contains(completion)) {
-				completion.written(cause);
-			}
-			this.ctx.executor().execute(() -> this.ctx.fireExceptionCaught(cause));
-		}
-		else {
-			ReferenceCountUtil.release(frame);
-			completion.written(cause);
-		}
+		buf.release();
+		completion.written(this.closedCause());
 	}
 
 	@Override
 	public void flush(ChannelHandlerContext ctx) {
-		ArrayDeque<Sealed> out;
-		Throwable failed = null;
+		boolean sealer;
 		synchronized (this.lock) {
 			this.flushRequested = false;
-			if (this.staging != null) {
-				try {
-					sealStaging();
-				}
-				catch (NoiseException ex) {
-					failed = ex;
-				}
-			}
+			closeStaging();
+			sealer = becomeSealer();
+		}
+		if (sealer) {
+			sealReady();
+		}
+		ArrayDeque<Sealed> out;
+		synchronized (this.lock) {
+			// Whatever another thread is sealing now is not in here: it asks for the next flush when done.
 			out = this.sealed;
 			this.sealed = this.writing;
 			this.writing = out;
@@ -179,10 +175,6 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 			else {
 				ctx.write(s.message()).addListener(new Completer(s.completions()));
 			}
-		}
-		if (failed != null) {
-			failAll(failed);
-			ctx.fireExceptionCaught(failed);
 		}
 		ctx.flush();
 	}
@@ -198,18 +190,24 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 		failAll(new EncoderException("channel closed before the data was encrypted and written"));
 	}
 
+	private Throwable closedCause() {
+		synchronized (this.lock) {
+			return this.closed;
+		}
+	}
+
 	/**
-	 * Under the lock: appends a frame to the staging buffer, sealing every batch that fills, and seals what is
-	 * staged once it reaches {@code batch} bytes. A frame of a whole batch or more that finds nothing staged is
-	 * sealed straight from its own array, without the copy into staging.
+	 * Under the lock: appends a frame to the staging buffer, closing every staging buffer that fills into a batch,
+	 * and closes what is staged once it reaches {@code batch} bytes. A frame of a whole batch or more that finds
+	 * nothing staged becomes a batch of its own, without the copy into staging. Takes ownership of the frame.
 	 */
-	private void stage(ByteBuf frame, WriteCompletion completion, int batch) throws NoiseException {
+	private void stage(ByteBuf frame, WriteCompletion completion, int batch) {
+		int length = frame.readableBytes();
+		if (this.staging == null && length >= batch && frame.hasArray()) {
+			this.ready.add(new Batch(frame, new WriteCompletion[] { completion }));
+			return;
+		}
 		try {
-			int length = frame.readableBytes();
-			if (this.staging == null && length >= batch && frame.hasArray()) {
-				sealDirect(frame.array(), frame.arrayOffset() + frame.readerIndex(), length, completion);
-				return;
-			}
 			while (true) {
 				if (this.staging == null) {
 					this.staging = this.alloc.heapBuffer(MAX_PLAINTEXT, MAX_PLAINTEXT);
@@ -219,11 +217,11 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 				if (!frame.isReadable()) {
 					this.stagedCompletions.add(completion);
 					if (this.staging.readableBytes() >= batch) {
-						sealStaging();
+						closeStaging();
 					}
 					return;
 				}
-				sealStaging();
+				closeStaging();
 			}
 		}
 		finally {
@@ -231,29 +229,94 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 		}
 	}
 
-	private void sealDirect(byte[] array, int offset, int length, WriteCompletion completion) throws NoiseException {
-		while (length > 0) {
-			int n = Math.min(length, MAX_PLAINTEXT);
-			ByteBuf message = seal(array, offset, n);
-			this.sealed.add(new Sealed(message, (n == length) ? new WriteCompletion[] { completion } : NONE));
-			offset += n;
-			length -= n;
-		}
-	}
-
-	private void sealStaging() throws NoiseException {
-		ByteBuf plain = this.staging;
-		this.staging = null;
-		try {
-			ByteBuf message = seal(plain.array(), plain.arrayOffset() + plain.readerIndex(), plain.readableBytes());
+	/** Under the lock: turns what is staged, if anything, into a batch ready to seal. */
+	private void closeStaging() {
+		if (this.staging != null) {
 			WriteCompletion[] completions = this.stagedCompletions.isEmpty() ? NONE
 					: this.stagedCompletions.toArray(NONE);
 			this.stagedCompletions.clear();
-			this.sealed.add(new Sealed(message, completions));
+			this.ready.add(new Batch(this.staging, completions));
+			this.staging = null;
 		}
-		finally {
-			plain.release();
+	}
+
+	/** Under the lock: makes the calling thread the sealer if there is work and no other thread is sealing. */
+	private boolean becomeSealer() {
+		if (this.sealing || this.ready.isEmpty() || this.closed != null) {
+			return false;
 		}
+		this.sealing = true;
+		return true;
+	}
+
+	/**
+	 * As the sealer, outside the lock: seals ready batches oldest first until none are left, then stops being the
+	 * sealer. If the queue closes meanwhile, what is in hand is failed here and the key wiped.
+	 */
+	private void sealReady() {
+		List<Sealed> messages = new ArrayList<>(2);
+		while (true) {
+			Batch batch = null;
+			Throwable closedCause;
+			synchronized (this.lock) {
+				closedCause = this.closed;
+				if (closedCause == null) {
+					this.sealed.addAll(messages);
+					messages.clear();
+					batch = this.ready.poll();
+				}
+				if (batch == null) {
+					this.sealing = false;
+					if (closedCause != null) {
+						this.cipher.destroy();
+					}
+				}
+			}
+			if (batch == null) {
+				fail(messages, NONE, closedCause);
+				return;
+			}
+			try {
+				seal(batch, messages);
+			}
+			catch (NoiseException | RuntimeException ex) {
+				fail(messages, batch.completions(), ex);
+				failAll(ex);
+				this.ctx.executor().execute(() -> this.ctx.fireExceptionCaught(ex));
+			}
+			finally {
+				batch.plain().release();
+			}
+		}
+	}
+
+	/** Releases sealed messages that will not be written and fails their completions and {@code more}. */
+	private static void fail(List<Sealed> messages, WriteCompletion[] more, Throwable cause) {
+		for (Sealed s : messages) {
+			s.message().release();
+			for (WriteCompletion completion : s.completions()) {
+				completion.written(cause);
+			}
+		}
+		messages.clear();
+		for (WriteCompletion completion : more) {
+			completion.written(cause);
+		}
+	}
+
+	/** Seals a batch into messages of at most {@link #MAX_PLAINTEXT} bytes of plaintext each. */
+	private void seal(Batch batch, List<Sealed> messages) throws NoiseException {
+		ByteBuf plain = batch.plain();
+		byte[] array = plain.array();
+		int offset = plain.arrayOffset() + plain.readerIndex();
+		int length = plain.readableBytes();
+		do {
+			int n = Math.min(length, MAX_PLAINTEXT);
+			messages.add(new Sealed(seal(array, offset, n), (n == length) ? batch.completions() : NONE));
+			offset += n;
+			length -= n;
+		}
+		while (length > 0);
 	}
 
 	private ByteBuf seal(byte[] plain, int offset, int length) throws NoiseException {
@@ -263,22 +326,22 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 			int written = this.cipher.encryptWithAd(null, plain, offset, length, out.array(),
 					out.arrayOffset() + out.writerIndex());
 			out.writerIndex(out.writerIndex() + written);
+			if (this.cipher.nonce() % this.rekeyInterval == 0) {
+				this.cipher.rekey();
+			}
+			return out;
 		}
 		catch (NoiseException | RuntimeException ex) {
 			out.release();
 			throw ex;
 		}
-		if (this.cipher.nonce() % this.rekeyInterval == 0) {
-			this.cipher.rekey();
-		}
-		return out;
 	}
 
 	/**
-	 * Closes the queue: releases what it holds, fails every waiting completion, wipes the key. Idempotent.
-	 * @return the completions it failed
+	 * Closes the queue: releases what it holds and fails every waiting completion; the key is wiped now, or by the
+	 * sealer when it stops if one is at work. Idempotent.
 	 */
-	private List<WriteCompletion> failAll(Throwable cause) {
+	private void failAll(Throwable cause) {
 		List<WriteCompletion> failed = new ArrayList<>();
 		synchronized (this.lock) {
 			if (this.closed == null) {
@@ -290,17 +353,23 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 			}
 			failed.addAll(this.stagedCompletions);
 			this.stagedCompletions.clear();
+			for (Batch b : this.ready) {
+				b.plain().release();
+				failed.addAll(List.of(b.completions()));
+			}
+			this.ready.clear();
 			for (Sealed s : this.sealed) {
 				s.message().release();
 				failed.addAll(List.of(s.completions()));
 			}
 			this.sealed.clear();
-			this.cipher.destroy();
+			if (!this.sealing) {
+				this.cipher.destroy();
+			}
 		}
 		for (WriteCompletion completion : failed) {
 			completion.written(cause);
 		}
-		return failed;
 	}
 
 	/** Completes the frames of one written message. */

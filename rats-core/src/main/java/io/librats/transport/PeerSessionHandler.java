@@ -51,6 +51,9 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
 	@Override
 	public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+		// Once per read, not per frame: the clock reads cost more than a small frame's handling, and any bytes,
+		// whole frames or not, show the peer is alive.
+		this.connection.received();
 		this.connection.readComplete();
 		super.channelReadComplete(ctx);
 	}
@@ -72,7 +75,6 @@ final class PeerSessionHandler extends SimpleChannelInboundHandler<Frame> {
 
 	@Override
 	protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-		this.connection.received();
 		ByteBuf body = frame.content();
 		if (this.connection.hasFailed() || (!this.connection.isAdmitted() && frame.type() != FrameType.GOODBYE)) {
 			// Frames behind a protocol error, or racing our refusal of this connection, never reach the application.
