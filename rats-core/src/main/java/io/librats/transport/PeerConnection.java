@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -52,13 +53,15 @@ public final class PeerConnection {
 	/** What the listeners last heard; event loop only. */
 	private boolean reportedWritable = true;
 
+	/** Taken only when the inbound backlog crosses a limit, to pause or resume reading. */
 	private final Object inboundLock = new Object();
 
-	private int pendingInboundMessages;
+	private final AtomicInteger pendingInboundMessages = new AtomicInteger();
 
-	private long pendingInboundBytes;
+	private final AtomicLong pendingInboundBytes = new AtomicLong();
 
-	private boolean readingPaused;
+	/** Written under {@link #inboundLock}. */
+	private volatile boolean readingPaused;
 
 	final LongAdder bytesIn = new LongAdder();
 
@@ -485,35 +488,56 @@ public final class PeerConnection {
 	 * sender through TCP instead of filling our memory.
 	 */
 	public void inboundQueued(int bytes) {
-		synchronized (this.inboundLock) {
-			this.pendingInboundMessages++;
-			this.pendingInboundBytes += bytes;
-			if (!this.readingPaused && (this.pendingInboundMessages >= this.context.maxPendingInboundMessages()
-					|| this.pendingInboundBytes >= this.context.maxPendingInboundBytes())) {
-				this.readingPaused = true;
-				this.channel.config().setAutoRead(false);
-			}
+		int messages = this.pendingInboundMessages.incrementAndGet();
+		long pendingBytes = this.pendingInboundBytes.addAndGet(bytes);
+		if (!this.readingPaused && (messages >= this.context.maxPendingInboundMessages()
+				|| pendingBytes >= this.context.maxPendingInboundBytes())) {
+			pauseOrResumeReading();
 		}
 	}
 
 	/** Counts a queued message as handled; reading resumes once half the backlog is gone. */
 	public void inboundHandled(int bytes) {
+		int messages = this.pendingInboundMessages.decrementAndGet();
+		long pendingBytes = this.pendingInboundBytes.addAndGet(-bytes);
+		if (this.readingPaused && messages <= this.context.maxPendingInboundMessages() / 2
+				&& pendingBytes <= this.context.maxPendingInboundBytes() / 2) {
+			pauseOrResumeReading();
+		}
+	}
+
+	/**
+	 * Pauses or resumes reading by the backlog as it is now. The counters are atomics so that the event loop and the
+	 * handler threads never contend for a lock per message; only a crossing takes it. Pausing sets the flag before
+	 * it reads the counts again, and a handler lowers a count before it reads the flag, so when they race one of the
+	 * two sees the other and reading never stays paused behind an empty backlog.
+	 */
+	private void pauseOrResumeReading() {
 		synchronized (this.inboundLock) {
-			this.pendingInboundMessages--;
-			this.pendingInboundBytes -= bytes;
-			if (this.readingPaused && this.pendingInboundMessages <= this.context.maxPendingInboundMessages() / 2
-					&& this.pendingInboundBytes <= this.context.maxPendingInboundBytes() / 2) {
+			int maxMessages = this.context.maxPendingInboundMessages();
+			long maxBytes = this.context.maxPendingInboundBytes();
+			boolean wasPaused = this.readingPaused;
+			if (!wasPaused) {
+				if (this.pendingInboundMessages.get() < maxMessages && this.pendingInboundBytes.get() < maxBytes) {
+					return;
+				}
+				this.readingPaused = true;
+			}
+			if (this.pendingInboundMessages.get() <= maxMessages / 2 && this.pendingInboundBytes.get() <= maxBytes / 2) {
 				this.readingPaused = false;
-				this.channel.config().setAutoRead(true);
+				if (wasPaused) {
+					this.channel.config().setAutoRead(true);
+				}
+			}
+			else if (!wasPaused) {
+				this.channel.config().setAutoRead(false);
 			}
 		}
 	}
 
 	/** Whether we stopped reading from this peer because its messages wait for slow handlers. */
 	boolean isReadingPaused() {
-		synchronized (this.inboundLock) {
-			return this.readingPaused;
-		}
+		return this.readingPaused;
 	}
 
 	/** The peer's address as something to dial later: its IP with the listen port it announced, or {@code null}. */
