@@ -59,7 +59,9 @@ public final class RatsMetrics {
 	}
 
 	private LongAdder counter(String name) {
-		return this.counters.computeIfAbsent(name, (key) -> new LongAdder());
+		// Counted per message: a plain get first, as computeIfAbsent may lock the bin even when the key is there.
+		LongAdder adder = this.counters.get(name);
+		return (adder != null) ? adder : this.counters.computeIfAbsent(name, (key) -> new LongAdder());
 	}
 
 }
