@@ -6,20 +6,26 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Set;
 
 import com.sun.management.OperatingSystemMXBean;
 
 /**
- * CPU accounting for a measurement window: this process' CPU time (OperatingSystemMXBean), the calling thread's CPU
- * time (ThreadMXBean), and the whole machine's busy time from /proc/stat, so a window that shared the cores with
- * other processes can be recognised as noisy.
+ * CPU accounting for a measurement window: this process' CPU time, the calling thread's CPU time (ThreadMXBean), and
+ * the whole machine's busy time from /proc/stat, so a window that shared the cores with other processes can be
+ * recognised as noisy. The process' CPU time is the sum of its threads' run time in nanoseconds
+ * ({@code /proc/self/task/<tid>/schedstat}, JVM-internal threads included) whenever every thread of the first sample
+ * is still there at the second; otherwise, and off Linux, OperatingSystemMXBean's figure, which HotSpot takes from
+ * {@code times(2)} in 10-ms ticks: too coarse for a 3-s idle window (one tick is 0.33 % of a core) or a 0.2-s burst.
  */
 final class Cpu {
 
@@ -40,13 +46,15 @@ final class Cpu {
 	}
 
 	/** A point in time; subtract two with {@link #since}. */
-	record Sample(long wallNanos, long processCpuNanos, long threadCpuNanos, long machineBusyTicks,
+	record Sample(long wallNanos, long processCpuNanos, TaskTimes tasks, long threadCpuNanos, long machineBusyTicks,
 			long processSystemTicks, long gcMillis, long jitMillis) {
 
 		/** What happened between {@code start} and this sample. */
 		Usage since(Sample start) {
 			double wall = (this.wallNanos - start.wallNanos) / 1e9;
-			double process = (this.processCpuNanos - start.processCpuNanos) / 1e9;
+			double process = (this.tasks != null && start.tasks != null && this.tasks.tids().containsAll(start.tasks.tids()))
+					? (this.tasks.runNanos() - start.tasks.runNanos()) / 1e9
+					: (this.processCpuNanos - start.processCpuNanos) / 1e9;
 			double thread = (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
 			double machine = (this.machineBusyTicks < 0 || start.machineBusyTicks < 0) ? Double.NaN
 					: (this.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
@@ -141,6 +149,25 @@ final class Cpu {
 	}
 
 	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */
+	/**
+	 * Waits, at most {@code maxSeconds}, until the JIT compilers have compiled nothing for a whole second: an idle
+	 * node's steady state, which a native program is in from the start. Returns the seconds waited.
+	 */
+	static double awaitJitIdle(double maxSeconds) {
+		long start = System.nanoTime();
+		long deadline = start + (long) (maxSeconds * 1e9);
+		long before = jitMillis();
+		do {
+			Memory.sleep(1000);
+			long after = jitMillis();
+			if (after == before) {
+				break;
+			}
+			before = after;
+		} while (System.nanoTime() < deadline);
+		return (System.nanoTime() - start) / 1e9;
+	}
+
 	static boolean jitQuiet(Usage usage) {
 		return usage.jit() < 0.05 * usage.wall();
 	}
@@ -150,8 +177,45 @@ final class Cpu {
 		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
 			gc += Math.max(0, collector.getCollectionTime());
 		}
-		return new Sample(System.nanoTime(), OS.getProcessCpuTime(), THREADS.getCurrentThreadCpuTime(),
+		return new Sample(System.nanoTime(), OS.getProcessCpuTime(), TaskTimes.read(), THREADS.getCurrentThreadCpuTime(),
 				machineBusyTicks(), processSystemTicks(), gc, jitMillis());
+	}
+
+	/**
+	 * The run time of this process' threads, summed, in nanoseconds, and which threads they were.
+	 *
+	 * @param tids the thread ids read
+	 * @param runNanos the sum of their run times
+	 */
+	record TaskTimes(Set<String> tids, long runNanos) {
+
+		private static final Path TASKS = Path.of("/proc/self/task");
+
+		/** The current times, or null where /proc cannot be read. */
+		static TaskTimes read() {
+			Set<String> tids = new HashSet<>();
+			long sum = 0;
+			try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
+				for (Path task : dir) {
+					String schedstat;
+					try {
+						schedstat = Files.readString(task.resolve("schedstat"));
+					}
+					catch (IOException ex) {
+						// The thread ended between the listing and the read: not there at this sample.
+						continue;
+					}
+					// "<run ns> <wait ns> <timeslices>"
+					sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+					tids.add(task.getFileName().toString());
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				return null;
+			}
+			return new TaskTimes(tids, sum);
+		}
+
 	}
 
 	/** CPU nanoseconds used so far by each live thread, summed by thread name. */

@@ -31,7 +31,29 @@ final class IdlePeers {
 
 	static final Duration WINDOW = Duration.ofSeconds(3);
 
+	/** At most this long for the JIT to finish compiling what connecting the peers made hot, before the window. */
+	static final double JIT_IDLE_WAIT_SECONDS = 15;
+
+	/**
+	 * The window starts no sooner than this after the last peer connected: a node saves the peers it learnt every
+	 * 5 s ({@code RatsClient}), once after connecting and then never while nothing changes.
+	 */
+	static final Duration AFTER_CONNECT = Duration.ofMillis(5500);
+
 	private IdlePeers() {
+	}
+
+	/**
+	 * Waits for the steady state that idling means: one-time work after connecting (saving the new known peers, the
+	 * JIT compiling what connecting made hot) done, and the machine quiet. A native program has no JIT to wait for.
+	 */
+	private static void settle(long connectedNanos) {
+		long left = connectedNanos + AFTER_CONNECT.toNanos() - System.nanoTime();
+		if (left > 0) {
+			Memory.sleep(left / 1_000_000);
+		}
+		Cpu.awaitJitIdle(JIT_IDLE_WAIT_SECONDS);
+		Cpu.awaitQuiet();
 	}
 
 	static void measure(TransportOptions options, Env env, boolean shared, Map<String, Double> out) {
@@ -46,13 +68,14 @@ final class IdlePeers {
 			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
 			long rss0 = residentBytes();
 			List<RatsClient> peers = connectPeers(env, server, threads);
+			long connected = System.nanoTime();
 			try {
 				long rss1 = residentBytes();
 				long heap1 = Memory.heapUsedAfterGc();
 				long direct1 = Memory.direct().totalDirect();
 				long rss2 = residentBytes();
 				int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
-				Cpu.awaitQuiet();
+				settle(connected);
 				Cpu.Sample s0 = Cpu.sample();
 				Memory.sleep(WINDOW.toMillis());
 				Cpu.Usage u = Cpu.sample().since(s0);
@@ -102,10 +125,11 @@ final class IdlePeers {
 				long rss0 = residentBytes();
 				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
 				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), PEERS + " peers");
+				long connected = System.nanoTime();
 				long rss1 = residentBytes();
 				long heap1 = Memory.heapUsedAfterGc();
 				long direct1 = Memory.direct().totalDirect();
-				Cpu.awaitQuiet();
+				settle(connected);
 				Cpu.Sample s0 = Cpu.sample();
 				Memory.sleep(WINDOW.toMillis());
 				Cpu.Usage u = Cpu.sample().since(s0);
