@@ -11,13 +11,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks strictly one after another, in submission order, on a shared pool: per-peer order without a thread per
- * peer. A drain yields the pool thread after a batch so one busy peer cannot starve the others.
+ * peer. A drain gives the pool thread back once it has run for {@link #SLICE_NANOS} (checked every {@link #BATCH}
+ * tasks), so one busy peer cannot starve the others; a turn is a time slice rather than a task count because
+ * handing the rest to another pool thread costs a wake-up, which for small messages outweighs the tasks themselves.
  */
 final class OrderedExecutor implements Executor {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrderedExecutor.class);
 
+	/** Tasks between looks at the clock. */
 	private static final int BATCH = 64;
+
+	/** Longest turn on a pool thread, give or take one batch. */
+	private static final long SLICE_NANOS = 1_000_000;
 
 	private final Executor pool;
 
@@ -67,8 +73,9 @@ final class OrderedExecutor implements Executor {
 	}
 
 	private void drain() {
+		long start = System.nanoTime();
 		try {
-			for (int i = 0; i < BATCH; i++) {
+			for (int i = 1;; i++) {
 				Runnable task = this.tasks.poll();
 				if (task == null) {
 					break;
@@ -78,6 +85,9 @@ final class OrderedExecutor implements Executor {
 				}
 				catch (RuntimeException | Error ex) {
 					logger.error("Uncaught exception in an ordered task", ex);
+				}
+				if (i % BATCH == 0 && System.nanoTime() - start >= SLICE_NANOS) {
+					break;
 				}
 			}
 		}
