@@ -52,15 +52,18 @@ final class Cpu {
 		/** What happened between {@code start} and this sample. */
 		Usage since(Sample start) {
 			double wall = (this.wallNanos - start.wallNanos) / 1e9;
-			double process = (this.tasks != null && start.tasks != null && this.tasks.tids().containsAll(start.tasks.tids()))
-					? (this.tasks.runNanos() - start.tasks.runNanos()) / 1e9
-					: (this.processCpuNanos - start.processCpuNanos) / 1e9;
+			double coarse = (this.processCpuNanos - start.processCpuNanos) / 1e9;
+			boolean precise = this.tasks != null && start.tasks != null
+					&& this.tasks.tids().containsAll(start.tasks.tids());
+			double process = precise ? (this.tasks.runNanos() - start.tasks.runNanos()) / 1e9 : coarse;
+			double compilers = precise ? (this.tasks.compilerNanos() - start.tasks.compilerNanos()) / 1e9 : Double.NaN;
 			double thread = (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
 			double machine = (this.machineBusyTicks < 0 || start.machineBusyTicks < 0) ? Double.NaN
 					: (this.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
-			double system = (this.processSystemTicks < 0 || start.processSystemTicks < 0) ? Double.NaN
-					: (this.processSystemTicks - start.processSystemTicks) / TICKS_PER_SECOND;
-			return new Usage(wall, process, thread, machine, system, (this.gcMillis - start.gcMillis) / 1e3,
+			// Ticks over ticks: the kernel's share needs both counts from the same 10-ms accounting.
+			double kernel = (this.processSystemTicks < 0 || start.processSystemTicks < 0 || coarse <= 0) ? Double.NaN
+					: (this.processSystemTicks - start.processSystemTicks) / TICKS_PER_SECOND / coarse;
+			return new Usage(wall, process, compilers, thread, machine, kernel, (this.gcMillis - start.gcMillis) / 1e3,
 					(this.jitMillis - start.jitMillis) / 1e3);
 		}
 
@@ -71,18 +74,24 @@ final class Cpu {
 	 *
 	 * @param wall elapsed wall-clock time
 	 * @param process CPU time of this JVM (all threads)
+	 * @param compilerThreads the part of {@code process} the JIT compiler threads used (NaN if unknown)
 	 * @param callerThread CPU time of the thread that took both samples
 	 * @param machine busy time of all cores of the machine (NaN if unknown)
-	 * @param processSystem the part of {@code process} spent in the kernel (NaN if unknown)
+	 * @param kernel the share of {@code process} spent in the kernel (NaN if unknown)
 	 * @param gc time the JVM's collectors report for the window (pauses and concurrent cycles, wall time)
 	 * @param jit time the JIT compilers report for the window (CompilationMXBean)
 	 */
-	record Usage(double wall, double process, double callerThread, double machine, double processSystem,
-			double gc, double jit) {
+	record Usage(double wall, double process, double compilerThreads, double callerThread, double machine,
+			double kernel, double gc, double jit) {
 
 		/** Share of this JVM's CPU time spent in the kernel (system calls: sockets, epoll, futex). */
 		double kernelShare() {
-			return this.processSystem / this.process;
+			return this.kernel;
+		}
+
+		/** Cores this JVM kept busy on average, the JIT compiler threads left out (all of it if they are unknown). */
+		double processCoresWithoutJit() {
+			return (Double.isNaN(this.compilerThreads) ? this.process : this.process - this.compilerThreads) / this.wall;
 		}
 
 		/** Cores this JVM kept busy on average. */
@@ -186,8 +195,9 @@ final class Cpu {
 	 *
 	 * @param tids the thread ids read
 	 * @param runNanos the sum of their run times
+	 * @param compilerNanos the part of {@code runNanos} of the JIT compiler threads
 	 */
-	record TaskTimes(Set<String> tids, long runNanos) {
+	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos) {
 
 		private static final Path TASKS = Path.of("/proc/self/task");
 
@@ -195,6 +205,7 @@ final class Cpu {
 		static TaskTimes read() {
 			Set<String> tids = new HashSet<>();
 			long sum = 0;
+			long compilers = 0;
 			try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
 				for (Path task : dir) {
 					String schedstat;
@@ -206,14 +217,30 @@ final class Cpu {
 						continue;
 					}
 					// "<run ns> <wait ns> <timeslices>"
-					sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
-					tids.add(task.getFileName().toString());
+					long run = Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+					String tid = task.getFileName().toString();
+					sum += run;
+					// Read every time: HotSpot starts and ends compiler threads as needed, and thread ids are reused.
+					if (isCompiler(task)) {
+						compilers += run;
+					}
+					tids.add(tid);
 				}
 			}
 			catch (IOException | RuntimeException ex) {
 				return null;
 			}
-			return new TaskTimes(tids, sum);
+			return new TaskTimes(tids, sum, compilers);
+		}
+
+		private static boolean isCompiler(Path task) {
+			try {
+				// "C1 CompilerThre", "C2 CompilerThre" (the kernel keeps 15 characters of the name)
+				return Files.readString(task.resolve("comm")).contains("CompilerThre");
+			}
+			catch (IOException ex) {
+				return false;
+			}
 		}
 
 	}

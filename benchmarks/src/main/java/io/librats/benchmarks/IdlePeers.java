@@ -83,7 +83,7 @@ final class IdlePeers {
 					throw new IllegalStateException("only " + server.peerCount() + " of " + PEERS
 							+ " peers still connected after the idle window");
 				}
-				double cpuPercent = 100 * u.processCores();
+				double cpuPercent = 100 * u.processCoresWithoutJit();
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
 						+ (shared ? "all sharing the JVM's rats threads" : "threads of its own") + ")", "KiB");
 				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
@@ -91,11 +91,13 @@ final class IdlePeers {
 				table.row("Java heap after full GCs", kib(heap1 - heap0));
 				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
 				table.print(System.out);
-				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core (JIT %.2f s, "
-						+ "GC %.2f s, %s%% kernel), other processes %s cores%n", threads0, threads1,
-						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent), u.jit(),
-						u.gc(), Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
+				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
+						+ "JIT compiler threads, %s%% with them (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s "
+						+ "cores%n", threads0, threads1, Table.num((threads1 - threads0) / (double) PEERS), u.wall(),
+						Table.num(cpuPercent), Table.num(100 * u.processCores()), u.jit(), u.gc(),
+						Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
 				out.put(key + ".cpu", cpuPercent);
+				out.put(key + ".cpu.all", 100 * u.processCores());
 				out.put(key + ".rss", (rss1 - rss0) / 1024.0 / PEERS);
 				out.put(key + ".heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 			}
@@ -133,12 +135,14 @@ final class IdlePeers {
 				Cpu.Sample s0 = Cpu.sample();
 				Memory.sleep(WINDOW.toMillis());
 				Cpu.Usage u = Cpu.sample().since(s0);
-				double cpuPercent = 100 * u.processCores();
+				double cpuPercent = 100 * u.processCoresWithoutJit();
 				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
-						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core (JIT %.2f s)%n", PEERS,
-						kib(rss1 - rss0), kib(heap1 - heap0), kib(direct1 - direct0), u.wall(),
-						Table.num(cpuPercent), u.jit());
+						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core without the JIT compiler "
+						+ "threads, %s%% with them (JIT %.2f s)%n", PEERS, kib(rss1 - rss0), kib(heap1 - heap0),
+						kib(direct1 - direct0), u.wall(), Table.num(cpuPercent), Table.num(100 * u.processCores()),
+						u.jit());
 				out.put("idle.conn.cpu", cpuPercent);
+				out.put("idle.conn.cpu.all", 100 * u.processCores());
 				out.put("idle.conn.rss", (rss1 - rss0) / 1024.0 / PEERS);
 				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 				child.call("close", "CLOSED", Duration.ofMinutes(1));
