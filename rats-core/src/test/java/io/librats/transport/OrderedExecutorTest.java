@@ -53,9 +53,15 @@ class OrderedExecutorTest {
 		int tasks = 5_000;
 		AtomicInteger busyRan = new AtomicInteger();
 		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch otherQueued = new CountDownLatch(1);
+		busy.execute(() -> {
+			// Holds the busy peer's turn until the other peer's task is queued, so a slow test thread cannot let
+			// the busy peer run ahead before there is anybody to yield to.
+			started.countDown();
+			awaitQuietly(otherQueued);
+		});
 		for (int i = 0; i < tasks; i++) {
 			busy.execute(() -> {
-				started.countDown();
 				// 20 us of work a task: 100 ms for all, against a 1-ms slice.
 				long end = System.nanoTime() + 20_000;
 				while (System.nanoTime() < end) {
@@ -67,9 +73,19 @@ class OrderedExecutorTest {
 		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 		AtomicInteger busyWhenOtherRan = new AtomicInteger(-1);
 		other.execute(() -> busyWhenOtherRan.set(busyRan.get()));
+		otherQueued.countDown();
 		await().atMost(Duration.ofSeconds(30)).until(() -> busyRan.get() == tasks);
 		assertThat(busyWhenOtherRan.get()).as("busy peer's tasks done when the other peer's task ran")
 			.isBetween(0, tasks / 2);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
