@@ -97,15 +97,11 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 		boolean sealer;
 		Throwable refused;
 		synchronized (this.lock) {
-			refused = this.closed;
-			if (refused == null) {
-				stage(frame, completion, CALLER_BATCH);
-			}
+			refused = stageUnlessClosed(frame, completion, CALLER_BATCH);
 			sealer = becomeSealer();
 		}
 		if (refused != null) {
-			ReferenceCountUtil.release(frame);
-			completion.written(refused);
+			refuse(frame, completion, refused);
 			return false;
 		}
 		if (sealer) {
@@ -139,14 +135,13 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 				promise.tryFailure(failure);
 			}
 		};
+		Throwable refused;
 		synchronized (this.lock) {
-			if (this.closed == null) {
-				stage(buf, completion, MAX_PLAINTEXT);
-				return;
-			}
+			refused = stageUnlessClosed(buf, completion, MAX_PLAINTEXT);
 		}
-		buf.release();
-		completion.written(this.closedCause());
+		if (refused != null) {
+			refuse(buf, completion, refused);
+		}
 	}
 
 	@Override
@@ -190,10 +185,18 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 		failAll(new EncoderException("channel closed before the data was encrypted and written"));
 	}
 
-	private Throwable closedCause() {
-		synchronized (this.lock) {
-			return this.closed;
+	/** Under the lock: stages the frame (taking ownership), or returns why the queue refuses it. */
+	private Throwable stageUnlessClosed(ByteBuf frame, WriteCompletion completion, int batch) {
+		if (this.closed == null) {
+			stage(frame, completion, batch);
 		}
+		return this.closed;
+	}
+
+	/** Outside the lock: releases a frame the closed queue refused and tells its completion why. */
+	private static void refuse(ByteBuf frame, WriteCompletion completion, Throwable cause) {
+		ReferenceCountUtil.release(frame);
+		completion.written(cause);
 	}
 
 	/**
