@@ -157,7 +157,6 @@ final class Cpu {
 		return String.format(Locale.ROOT, "%.0f s%s", elapsed, quiet ? "" : " (JIT still compiling)");
 	}
 
-	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */
 	/**
 	 * Waits, at most {@code maxSeconds}, until the JIT compilers have compiled nothing for a whole second: an idle
 	 * node's steady state, which a native program is in from the start. Returns the seconds waited.
@@ -177,6 +176,7 @@ final class Cpu {
 		return (System.nanoTime() - start) / 1e9;
 	}
 
+	/** Whether the JIT compilers were (nearly) idle during a window: under 5% of its wall time. */
 	static boolean jitQuiet(Usage usage) {
 		return usage.jit() < 0.05 * usage.wall();
 	}
