@@ -2,6 +2,7 @@ package io.librats.benchmarks;
 
 import io.librats.noise.AeadImplementation;
 import io.librats.noise.CipherState;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.NoiseException;
 import io.librats.noise.NoiseHandshake;
 import io.librats.noise.NoiseKeyPair;
@@ -43,14 +44,21 @@ final class AeadBaseline {
 		this(aead, PLAINTEXT);
 	}
 
-	/** A cipher pair that seals and opens plaintexts of {@code length} bytes. */
+	/** A ChaCha20-Poly1305 cipher pair that seals and opens plaintexts of {@code length} bytes. */
 	AeadBaseline(AeadImplementation aead, int length) throws NoiseException {
+		this(aead, length, NoiseCipher.CHACHA_POLY);
+	}
+
+	/** A cipher pair of {@code cipher} ({@code aead} picks the ChaCha20-Poly1305 implementation). */
+	AeadBaseline(AeadImplementation aead, int length, NoiseCipher cipher) throws NoiseException {
 		this.length = length;
 		this.plain = new byte[length];
 		this.sealed = new byte[length + CipherState.TAG_LENGTH];
 		this.opened = new byte[length];
 		NoiseHandshake initiator = NoiseHandshake.initiator(NoiseKeyPair.generate(), null, aead);
 		NoiseHandshake responder = NoiseHandshake.responder(NoiseKeyPair.generate(), null, aead);
+		initiator.useCipher(cipher);
+		responder.useCipher(cipher);
 		responder.readMessage(initiator.writeMessage(null));
 		initiator.readMessage(responder.writeMessage(null));
 		responder.readMessage(initiator.writeMessage(null));

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.librats.noise.AeadImplementation;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.NoiseException;
 
 /**
@@ -37,17 +38,20 @@ final class AeadRuleCheck {
 				for (AeadImplementation aead : all) {
 					new AeadBaseline(aead, size).sealAndOpenPerCpuSecond(0.02);
 				}
+				new AeadBaseline(chosen, size, NoiseCipher.AES_GCM).sealAndOpenPerCpuSecond(0.02);
 			}
 		}
 		Table table = new Table(header(all));
 		boolean pass = true;
 		for (int size : SIZES) {
 			Map<AeadImplementation, double[]> rounds = new EnumMap<>(AeadImplementation.class);
+			double[] aesGcm = new double[ROUNDS];
 			for (int round = 0; round < ROUNDS; round++) {
 				for (AeadImplementation aead : all) {
 					rounds.computeIfAbsent(aead, (a) -> new double[ROUNDS])[round] =
 							new AeadBaseline(aead, size).sealAndOpenPerCpuSecond(0.1);
 				}
+				aesGcm[round] = new AeadBaseline(chosen, size, NoiseCipher.AES_GCM).sealAndOpenPerCpuSecond(0.1);
 			}
 			Map<AeadImplementation, Double> median = new EnumMap<>(AeadImplementation.class);
 			rounds.forEach((aead, values) -> median.put(aead, Spin.percentile(values, 0.5)));
@@ -55,13 +59,14 @@ final class AeadRuleCheck {
 				.getKey();
 			boolean ok = median.get(chosen) >= median.get(best) * (1 - TOLERANCE_PERCENT / 100.0);
 			pass &= ok;
-			Object[] row = new Object[all.length + 3];
+			Object[] row = new Object[all.length + 4];
 			row[0] = size + " B";
 			for (int i = 0; i < all.length; i++) {
 				row[i + 1] = Table.num(median.get(all[i]));
 			}
 			row[all.length + 1] = best.name();
 			row[all.length + 2] = ok ? "yes" : "NO";
+			row[all.length + 3] = Table.num(Spin.percentile(aesGcm, 0.5));
 			table.row(row);
 		}
 		System.out.println("seal + open, plaintext MB/s per CPU second (median of " + ROUNDS + " rounds of 0.1 s):");
@@ -69,16 +74,19 @@ final class AeadRuleCheck {
 		System.out.println("rule " + (pass ? "CONFIRMED" : "CONTRADICTED") + " on this machine: " + chosen
 				+ (pass ? " is the fastest, or within " + TOLERANCE_PERCENT + " %, at every size"
 						: " is slower than the fastest by more than " + TOLERANCE_PERCENT + " % at some size"));
+		System.out.println("AES-GCM (the JDK's; a session uses it when both nodes offer it): offered here "
+				+ (NoiseCipher.hardwareAesGcm() ? "yes (hardware AES)" : "no (no hardware AES)"));
 	}
 
 	private static String[] header(AeadImplementation[] all) {
-		String[] header = new String[all.length + 3];
+		String[] header = new String[all.length + 4];
 		header[0] = "plaintext";
 		for (int i = 0; i < all.length; i++) {
 			header[i + 1] = all[i].name();
 		}
 		header[all.length + 1] = "fastest";
 		header[all.length + 2] = "rule's choice within " + TOLERANCE_PERCENT + " %";
+		header[all.length + 3] = "AES-GCM (JDK)";
 		return header;
 	}
 

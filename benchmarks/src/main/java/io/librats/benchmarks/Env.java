@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.librats.noise.AeadImplementation;
-import io.librats.noise.NoiseHandshake;
+import io.librats.noise.NoiseCipher;
 import io.netty.channel.epoll.Epoll;
 import io.netty.util.internal.PlatformDependent;
 
@@ -22,12 +22,19 @@ final class Env {
 
 	final String aeadSource;
 
+	/** Whether nodes offer AES-GCM; they use it where the JVM has hardware AES ({@link #cipher()}). */
+	final boolean aesGcm;
+
 	Env(Options options) {
-		this(options.aead);
+		this(options.aead, options.aesGcm);
 	}
 
-	/** @param forced the AEAD named by {@code --aead}, or {@code null} to measure the fastest */
-	Env(AeadImplementation forced) {
+	/**
+	 * @param forced the AEAD named by {@code --aead}, or {@code null} to measure the fastest
+	 * @param aesGcm whether nodes offer AES-GCM ({@code --aes-gcm})
+	 */
+	Env(AeadImplementation forced, boolean aesGcm) {
+		this.aesGcm = aesGcm;
 		if (forced != null) {
 			this.aead = forced;
 			this.aeadSource = "forced by --aead";
@@ -36,6 +43,18 @@ final class Env {
 			this.aead = AeadImplementation.fastest();
 			this.aeadSource = "AeadImplementation.fastest() chose it for this JVM";
 		}
+	}
+
+	/** The Noise cipher two of our nodes agree on in this JVM. */
+	NoiseCipher cipher() {
+		return (this.aesGcm && NoiseCipher.hardwareAesGcm()) ? NoiseCipher.AES_GCM : NoiseCipher.CHACHA_POLY;
+	}
+
+	/** The encryption line of a report: protocol name and why this cipher. */
+	String encryption() {
+		return "on, " + cipher().protocolName() + (this.aesGcm ? (NoiseCipher.hardwareAesGcm()
+				? " (both nodes offer AES-GCM: hardware AES in this JVM; --aes-gcm=false for ChaCha20-Poly1305)"
+				: " (no hardware AES in this JVM, so AES-GCM is not offered)") : " (--aes-gcm=false)");
 	}
 
 	static String jdk() {
@@ -103,8 +122,8 @@ final class Env {
 		all.put("machine", Cpu.cores() + " cores, " + cpuModel());
 		all.put("netty transport", transportName + " (RatsClient.transportName())");
 		all.put("byte buffers", Memory.allocatorName());
-		all.put("encryption", "on, " + NoiseHandshake.PROTOCOL_NAME);
-		all.put("aead", this.aead + " (" + this.aeadSource + ")");
+		all.put("encryption", encryption());
+		all.put("aead", this.aead + " (" + this.aeadSource + "; ChaCha20-Poly1305 sessions only)");
 		all.put("flush policy", FLUSH_POLICY);
 		all.put("noise guard", (Cpu.quietWaitSeconds > 0) ? "before each window wait up to " + Cpu.quietWaitSeconds
 				+ " s for other processes to use < " + Cpu.QUIET_CORES + " cores (column 'other procs' cores' shows "

@@ -38,7 +38,8 @@ final class Nodes implements AutoCloseable {
 			.listenAddress(LOOPBACK)
 			.listenPort(0)
 			.stateDir(null)
-			.aead(env.aead);
+			.aead(env.aead)
+			.aesGcm(env.aesGcm);
 		return new RatsClient(customizer.apply(builder).build());
 	}
 

@@ -21,6 +21,9 @@ final class Options {
 	/** {@code null}: use {@link AeadImplementation#fastest()}. */
 	AeadImplementation aead;
 
+	/** Whether nodes offer AES-GCM ({@code --aes-gcm=false}: ChaCha20-Poly1305, like with like against upstream). */
+	boolean aesGcm = true;
+
 	/** Seconds per measurement window of the throughput experiments. */
 	double seconds = 3;
 
@@ -55,6 +58,7 @@ final class Options {
 		parseArgs(args, (key, value) -> {
 			switch (key) {
 				case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
+				case "aes-gcm" -> o.aesGcm = Boolean.parseBoolean(value);
 				case "seconds" -> o.seconds = Double.parseDouble(value);
 				case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
 				case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
@@ -128,6 +132,7 @@ final class Options {
 		lines.add("  no experiment named: all four, in that order");
 		lines.add("  (java -jar ... transport --help: upstream librats' bench_transport experiments, side by side)");
 		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20|JDK_BY_SIZE   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --aes-gcm=true             nodes offer AES-GCM (used where the JVM has hardware AES); false: ChaCha20-Poly1305");
 		lines.add("  --seconds=3                length of one throughput measurement window");
 		lines.add("  --warmup=3                 least warm-up seconds per system; warm-up goes on until the JIT");
 		lines.add("  --max-warmup=25            compilers were idle for a second, for at most --max-warmup seconds");

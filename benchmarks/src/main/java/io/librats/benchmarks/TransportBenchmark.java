@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.librats.message.Delivery;
-import io.librats.noise.NoiseHandshake;
+import io.librats.noise.NoiseCipher;
 import io.librats.transport.TcpBinding;
 import io.netty.util.Version;
 
@@ -28,7 +28,7 @@ public final class TransportBenchmark {
 	public static void main(String[] args) throws Exception {
 		TransportOptions options = Options.parseOrExit(args, TransportOptions::parse, TransportOptions.usage());
 		if (options.child) {
-			FreshJvmRun.child(options, new Env(options.aead), TransportBenchmark::runOurs);
+			FreshJvmRun.child(options, new Env(options.aead, options.aesGcm), TransportBenchmark::runOurs);
 			return;
 		}
 		long started = System.nanoTime();
@@ -36,7 +36,7 @@ public final class TransportBenchmark {
 		System.out.println("rats transport benchmark (upstream librats bench_transport's experiments), "
 				+ ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
 		System.out.println("arguments: " + (args.length == 0 ? "(none)" : String.join(" ", args)));
-		Env env = new Env(options.aead);
+		Env env = new Env(options.aead, options.aesGcm);
 		Map<String, Object> settings = new LinkedHashMap<>();
 		settings.put("jdk", Env.jdk());
 		settings.put("jvm flags", Env.jvmFlags());
@@ -46,8 +46,8 @@ public final class TransportBenchmark {
 		settings.put("netty unsafe", Env.nettyUnsafe());
 		settings.put("native transport", Env.nativeTransport() + "; rats uses " + TcpBinding.select(true).name());
 		settings.put("byte buffers", Memory.allocatorName());
-		settings.put("encryption", "on, " + NoiseHandshake.PROTOCOL_NAME);
-		settings.put("aead", env.aead + " (" + env.aeadSource + ")");
+		settings.put("encryption", env.encryption());
+		settings.put("aead", env.aead + " (" + env.aeadSource + "; ChaCha20-Poly1305 sessions only)");
 		settings.put("nodes", "RatsClient defaults on 127.0.0.1 (ioThreads=min(2, cores), handlerThreads=max(2, "
 				+ "cores)); idle peers ioThreads=1, handlerThreads=1, and again with every node on sharedThreads");
 		settings.put("messages", "sendBinary / onBinary (upstream sends raw bytes on a named channel)");
@@ -80,7 +80,9 @@ public final class TransportBenchmark {
 			}
 		}
 
-		banner("SIDE BY SIDE  (jdk " + System.getProperty("java.runtime.version") + ", aead " + env.aead + ", netty "
+		banner("SIDE BY SIDE  (jdk " + System.getProperty("java.runtime.version") + ", cipher "
+				+ env.cipher().noiseName() + ((env.cipher() == NoiseCipher.CHACHA_POLY) ? " " + env.aead : "")
+				+ " (upstream ChaChaPoly), netty "
 				+ "unsafe " + (io.netty.util.internal.PlatformDependent.hasUnsafe() ? "on" : "off") + ", "
 				+ TcpBinding.select(true).name() + ", " + Cpu.cores() + " cores)");
 		TransportRows.printSideBySide(System.out, ours, upstream);

@@ -26,6 +26,9 @@ final class TransportOptions {
 	/** {@code null}: use {@link AeadImplementation#fastest()}. */
 	AeadImplementation aead;
 
+	/** Whether nodes offer AES-GCM ({@code --aes-gcm=false}: ChaCha20-Poly1305, like with like against upstream). */
+	boolean aesGcm = true;
+
 	/** Least seconds of warm-up per experiment (JIT); it goes on until the compilers are idle. */
 	double warmupSeconds = 2;
 
@@ -56,6 +59,7 @@ final class TransportOptions {
 				case "upstream" -> o.upstream = Path.of(value).toAbsolutePath();
 				case "repeat" -> o.repeat = positive(key, Integer.parseInt(value));
 				case "aead" -> o.aead = AeadImplementation.valueOf(value.toUpperCase(Locale.ROOT));
+				case "aes-gcm" -> o.aesGcm = Boolean.parseBoolean(value);
 				case "warmup" -> o.warmupSeconds = Double.parseDouble(value);
 				case "max-warmup" -> o.maxWarmupSeconds = Double.parseDouble(value);
 				case "quiet-wait" -> Cpu.quietWaitSeconds = Double.parseDouble(value);
@@ -90,6 +94,7 @@ final class TransportOptions {
 		lines.add("  --fresh-jvm=true    each of our runs in a JVM of its own, as each upstream run is a process of its");
 		lines.add("                      own (default: true when --repeat > 1)");
 		lines.add("  --aead=JDK|BOUNCY_CASTLE|PURE_JAVA|JDK_CHACHA20|JDK_BY_SIZE   force the AEAD (default: AeadImplementation.fastest())");
+		lines.add("  --aes-gcm=true             nodes offer AES-GCM (used where the JVM has hardware AES); false: ChaCha20-Poly1305");
 		lines.add("  --warmup=2 --max-warmup=20 JIT warm-up per experiment: at least / at most these seconds");
 		lines.add("  --quiet-wait=2      before each measurement wait up to this many seconds for other processes to");
 		lines.add("                      use < 0.25 cores (the machine is shared); 0 disables");

@@ -51,6 +51,7 @@ public final class RatsConfig {
 	private final int maxPendingRequests;
 	private final int maxKnownPeers;
 	private final AeadImplementation aead;
+	private final boolean aesGcm;
 	private final NatTraversalConfig natTraversal;
 
 	private RatsConfig(Builder b) {
@@ -104,6 +105,7 @@ public final class RatsConfig {
 		this.maxPendingRequests = atLeast(b.maxPendingRequests, 1, "maxPendingRequests");
 		this.maxKnownPeers = atLeast(b.maxKnownPeers, 0, "maxKnownPeers");
 		this.aead = b.aead;
+		this.aesGcm = b.aesGcm;
 		this.natTraversal = Objects.requireNonNull(b.natTraversal, "natTraversal");
 	}
 
@@ -153,6 +155,7 @@ public final class RatsConfig {
 		b.maxPendingRequests = this.maxPendingRequests;
 		b.maxKnownPeers = this.maxKnownPeers;
 		b.aead = this.aead;
+		b.aesGcm = this.aesGcm;
 		b.natTraversal = this.natTraversal;
 		return b;
 	}
@@ -213,6 +216,12 @@ public final class RatsConfig {
 	public int maxKnownPeers() { return this.maxKnownPeers; }
 	/** AEAD implementation; {@code null} picks the faster one on this JVM by measurement. */
 	public AeadImplementation aead() { return this.aead; }
+	/**
+	 * Whether this node offers AES-256-GCM as its Noise cipher where the JVM runs AES on the CPU's own instructions
+	 * ({@code NoiseCipher.hardwareAesGcm()}); a connection uses it only when both peers offer it, else
+	 * ChaCha20-Poly1305. Default true.
+	 */
+	public boolean aesGcm() { return this.aesGcm; }
 	public NatTraversalConfig natTraversal() { return this.natTraversal; }
 
 	@Override
@@ -253,6 +262,7 @@ public final class RatsConfig {
 		private int maxPendingRequests = 10_000;
 		private int maxKnownPeers = 1000;
 		private AeadImplementation aead;
+		private boolean aesGcm = true;
 		private NatTraversalConfig natTraversal = NatTraversalConfig.defaults();
 
 		private Builder() {
@@ -286,6 +296,7 @@ public final class RatsConfig {
 		public Builder maxPendingRequests(int value) { this.maxPendingRequests = value; return this; }
 		public Builder maxKnownPeers(int value) { this.maxKnownPeers = value; return this; }
 		public Builder aead(AeadImplementation value) { this.aead = value; return this; }
+		public Builder aesGcm(boolean value) { this.aesGcm = value; return this; }
 		public Builder natTraversal(NatTraversalConfig value) { this.natTraversal = value; return this; }
 
 		public RatsConfig build() {

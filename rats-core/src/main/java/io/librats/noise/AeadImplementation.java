@@ -22,7 +22,7 @@ public enum AeadImplementation {
     JDK {
         @Override
         Aead newAead() {
-            return new JdkAead();
+            return JdkAead.chaCha20Poly1305();
         }
     },
 
@@ -57,7 +57,7 @@ public enum AeadImplementation {
     JDK_BY_SIZE {
         @Override
         Aead newAead() {
-            return new SizeSplitAead(new JdkChaCha20Aead(), new JdkAead(), JDK_BY_SIZE_THRESHOLD);
+            return new SizeSplitAead(new JdkChaCha20Aead(), JdkAead.chaCha20Poly1305(), JDK_BY_SIZE_THRESHOLD);
         }
     };
 

@@ -4,14 +4,14 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A Noise CipherState: a ChaCha20-Poly1305 key {@code k} and a 64-bit message counter {@code n}
+ * A Noise CipherState: a key {@code k} of one {@link NoiseCipher} and a 64-bit message counter {@code n}
  * used as the nonce. One instance encrypts (or decrypts) one direction of a connection; obtain them
  * from {@link NoiseTransport}.
  *
  * <p>Why a counter and not random nonces: both peers advance {@code n} in lock-step, so nothing has
  * to be sent on the wire, and a message that is dropped, replayed or reordered fails authentication.
- * The nonce is encoded as four zero bytes followed by {@code n} in little-endian order, as the Noise
- * specification requires for ChaChaPoly. {@code n = 2^64-1} is reserved (for {@link #rekey()}); a
+ * The nonce is encoded as four zero bytes followed by {@code n}, little-endian for ChaChaPoly and
+ * big-endian for AESGCM, as the Noise specification requires. {@code n = 2^64-1} is reserved (for {@link #rekey()}); a
  * state that reaches it refuses further messages with {@link NoiseException} "nonce exhausted".
  *
  * <p>A failed decryption leaves {@code n} unchanged. Messages, ciphertext including the 16-byte tag,
@@ -27,6 +27,7 @@ public final class CipherState {
     private static final long RESERVED_NONCE = -1L; // 2^64-1 as an unsigned long
     private static final byte[] ZEROS = new byte[Aead.KEY_LENGTH];
 
+    private final NoiseCipher cipher;
     private final Aead aead;
     private final byte[] nonceBytes = new byte[Aead.NONCE_LENGTH];
     private final byte[] rekeyScratch = new byte[Aead.KEY_LENGTH + Aead.TAG_LENGTH];
@@ -34,8 +35,14 @@ public final class CipherState {
     private long n;
     private boolean destroyed;
 
-    CipherState(AeadImplementation implementation) {
-        this.aead = implementation.newAead();
+    CipherState(NoiseCipher cipher, AeadImplementation implementation) {
+        this.cipher = cipher;
+        this.aead = cipher.newAead(implementation);
+    }
+
+    /** The cipher function this state encrypts with. */
+    public NoiseCipher cipher() {
+        return cipher;
     }
 
     /** Noise InitializeKey(k): sets the key ({@code null} for "empty") and resets the nonce to 0. */
@@ -168,15 +175,9 @@ public final class CipherState {
         }
     }
 
-    /** Noise's ChaChaPoly nonce: 4 zero bytes, then the 64-bit counter little-endian. */
-    static void encodeNonce(long counter, byte[] nonce12) {
-        nonce12[0] = 0;
-        nonce12[1] = 0;
-        nonce12[2] = 0;
-        nonce12[3] = 0;
-        for (int i = 0; i < 8; i++) {
-            nonce12[4 + i] = (byte) (counter >>> (8 * i));
-        }
+    /** Noise's nonce for this cipher; its first four bytes are never written, so they stay zero. */
+    private void encodeNonce(long counter, byte[] nonce12) {
+        cipher.encodeNonce(counter, nonce12);
     }
 
     private void checkNonce() throws NoiseException {

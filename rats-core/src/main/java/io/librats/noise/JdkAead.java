@@ -2,13 +2,17 @@ package io.librats.noise;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.function.Function;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 
 /**
- * {@link Aead} on the JDK's {@code ChaCha20-Poly1305} {@link Cipher} (SunJCE). The JDK verifies the
+ * {@link Aead} on a JDK {@link Cipher} (SunJCE): {@code ChaCha20-Poly1305} ({@link #chaCha20Poly1305()}), or
+ * {@code AES/GCM/NoPadding} with a 256-bit key and a 128-bit tag ({@link #aesGcm()}). The JDK verifies the
  * tag before it writes any plaintext. Sealing and opening use separate, lazily created ciphers
  * because the JDK refuses to re-initialise a cipher with the key and nonce it last used, in either
  * direction: for sealing that guard is kept (Noise never reuses a nonce), for opening it would
@@ -16,11 +20,27 @@ import javax.crypto.spec.IvParameterSpec;
  */
 final class JdkAead implements Aead {
 
-    private static final String TRANSFORMATION = "ChaCha20-Poly1305";
-
-    private final RawKey key = new RawKey("ChaCha20", KEY_LENGTH);
+    private final String transformation;
+    private final Function<byte[], AlgorithmParameterSpec> parameters;
+    private final RawKey key;
     private Cipher sealer;
     private Cipher opener;
+
+    private JdkAead(String transformation, String keyAlgorithm, Function<byte[], AlgorithmParameterSpec> parameters) {
+        this.transformation = transformation;
+        this.parameters = parameters;
+        this.key = new RawKey(keyAlgorithm, KEY_LENGTH);
+    }
+
+    /** RFC 8439 ChaCha20-Poly1305, as Noise's ChaChaPoly uses it. */
+    static JdkAead chaCha20Poly1305() {
+        return new JdkAead("ChaCha20-Poly1305", "ChaCha20", IvParameterSpec::new);
+    }
+
+    /** AES-256 in GCM with a 96-bit nonce and a 128-bit tag, as Noise's AESGCM uses it. */
+    static JdkAead aesGcm() {
+        return new JdkAead("AES/GCM/NoPadding", "AES", (nonce) -> new GCMParameterSpec(8 * TAG_LENGTH, nonce));
+    }
 
     @Override
     public void setKey(byte[] src, int off) {
@@ -61,7 +81,7 @@ final class JdkAead implements Aead {
                 init(opener, Cipher.DECRYPT_MODE, other);
                 init(opener, Cipher.DECRYPT_MODE, nonce);
             } catch (InvalidKeyException e) {
-                throw new IllegalStateException("cannot initialise " + TRANSFORMATION, e);
+                throw new IllegalStateException("cannot initialise " + transformation, e);
             }
         }
         try {
@@ -88,15 +108,15 @@ final class JdkAead implements Aead {
 
     private void init(Cipher cipher, int mode, byte[] nonce) throws InvalidKeyException {
         try {
-            cipher.init(mode, key, new IvParameterSpec(nonce));
+            cipher.init(mode, key, parameters.apply(nonce));
         } catch (InvalidKeyException e) {
             throw e;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot initialise " + TRANSFORMATION, e);
+            throw new IllegalStateException("cannot initialise " + transformation, e);
         }
     }
 
-    private static int doFinal(Cipher cipher, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
+    private int doFinal(Cipher cipher, byte[] ad, byte[] in, int inOff, int len, byte[] out, int outOff)
             throws AEADBadTagException {
         if (ad != null) {
             cipher.updateAAD(ad);
@@ -106,15 +126,15 @@ final class JdkAead implements Aead {
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(TRANSFORMATION + " failed", e);
+            throw new IllegalStateException(transformation + " failed", e);
         }
     }
 
-    private static Cipher newCipher() {
+    private Cipher newCipher() {
         try {
-            return Cipher.getInstance(TRANSFORMATION);
+            return Cipher.getInstance(transformation);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK does not provide " + TRANSFORMATION, e);
+            throw new IllegalStateException("this JDK does not provide " + transformation, e);
         }
     }
 }

@@ -27,7 +27,10 @@ import java.util.concurrent.Executor;
  */
 public final class NoiseHandshake {
 
-    /** The full Noise protocol name, which is also the initial handshake hash. */
+    /**
+     * The full Noise protocol name with the cipher every node speaks, {@link NoiseCipher#CHACHA_POLY}; it is also the
+     * initial handshake hash. {@link #useCipher} switches a handshake to another.
+     */
     public static final String PROTOCOL_NAME = "Noise_XX_25519_ChaChaPoly_SHA256";
     /** Largest handshake message in bytes, the Noise limit. */
     public static final int MAX_MESSAGE_LENGTH = 65535;
@@ -45,7 +48,12 @@ public final class NoiseHandshake {
 
     private final boolean initiator;
     private final NoiseKeyPair localStatic;
-    private final SymmetricState symmetric;
+    private final AeadImplementation aead;
+    private final byte[] prologue;
+    private SymmetricState symmetric;
+    private NoiseCipher cipher = NoiseCipher.CHACHA_POLY;
+    /** The initiator's first payload, kept until the peer's first message in case {@link #useCipher} replays it. */
+    private byte[] firstPayload;
     private final EphemeralKeyPool ephemerals;
     private final Executor dhHelper;
     /** DH(s, re), started on {@link #dhHelper} as soon as {@code re} arrives: the responder's es, the initiator's se. */
@@ -72,9 +80,42 @@ public final class NoiseHandshake {
         this.localEphemeral = fixedEphemeral;
         this.ephemerals = ephemerals;
         this.dhHelper = dhHelper;
-        this.symmetric = new SymmetricState(PROTOCOL_NAME, aead);
-        byte[] p = prologue == null ? EMPTY : prologue;
-        symmetric.mixHash(p, 0, p.length);
+        this.aead = aead;
+        this.prologue = prologue == null ? EMPTY : prologue.clone();
+        this.symmetric = new SymmetricState(cipher, aead);
+        symmetric.mixHash(this.prologue, 0, this.prologue.length);
+    }
+
+    /**
+     * Switches this handshake to another cipher function, as long as nothing that depends on it has been sent or
+     * received: the responder before it reads message 1, the initiator before it reads message 2. Message 1 of XX is
+     * an ephemeral key and a payload in the clear, so the same bytes serve every cipher; switching recomputes the
+     * handshake hash from the new protocol name through the prologue and, on the initiator, message 1.
+     *
+     * @throws IllegalStateException if the peer's first message has been read, or the handshake is dead
+     */
+    public void useCipher(NoiseCipher newCipher) {
+        Objects.requireNonNull(newCipher, "newCipher");
+        if (failed || destroyed || messageIndex > (initiator ? 1 : 0)) {
+            throw new IllegalStateException("the cipher can only change before the peer's first handshake message");
+        }
+        if (newCipher == cipher) {
+            return;
+        }
+        SymmetricState fresh = new SymmetricState(newCipher, aead);
+        fresh.mixHash(prologue, 0, prologue.length);
+        if (messageIndex == 1) {
+            fresh.mixHash(localEphemeral.publicKeyNoCopy(), 0, DHLEN);
+            fresh.mixHash(firstPayload, 0, firstPayload.length);
+        }
+        symmetric.destroy();
+        symmetric = fresh;
+        cipher = newCipher;
+    }
+
+    /** The cipher function this handshake uses, and its transport ciphers will. */
+    public NoiseCipher cipher() {
+        return cipher;
     }
 
     /**
@@ -176,6 +217,9 @@ public final class NoiseHandshake {
                 }
             }
             symmetric.encryptAndHash(body, 0, body.length, message, pos);
+            if (initiator && messageIndex == 0) {
+                firstPayload = body.clone();
+            }
         } catch (NoiseException | RuntimeException e) {
             fail();
             throw e;
@@ -382,6 +426,9 @@ public final class NoiseHandshake {
 
     private void advance() {
         messageIndex++;
+        if (messageIndex == 2) {
+            firstPayload = null;
+        }
         if (messageIndex == XX.length) {
             handshakeHash = symmetric.handshakeHash();
             if (localEphemeral != null) {

@@ -38,6 +38,14 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 		this.rekeyInterval = rekeyInterval;
 	}
 
+	/**
+	 * Switches the handshake to the cipher both preambles agreed on; only before the peer's first handshake message
+	 * (see {@link NoiseHandshake#useCipher}).
+	 */
+	public void useCipher(NoiseCipher cipher) {
+		this.handshake.useCipher(cipher);
+	}
+
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
 		if (ctx.channel().isActive()) {
@@ -107,7 +115,7 @@ public final class NoiseHandshakeHandler extends ByteToMessageDecoder {
 		NoiseTransport transport = this.handshake.split();
 		NoiseEncryptHandler encrypt = new NoiseEncryptHandler(transport.sender(), this.rekeyInterval);
 		NoiseHandshakeCompletedEvent event = new NoiseHandshakeCompletedEvent(this.handshake.remoteStaticKey(),
-				this.handshake.handshakeHash(), encrypt);
+				this.handshake.handshakeHash(), this.handshake.cipher(), encrypt);
 		this.handshake.destroy();
 		ctx.pipeline().addAfter(ctx.name(), ENCRYPT_NAME, encrypt);
 		// Replacing (not removing then adding) makes ByteToMessageDecoder hand its leftover bytes to the successor.

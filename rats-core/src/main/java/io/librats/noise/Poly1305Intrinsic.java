@@ -35,10 +35,10 @@ final class Poly1305Intrinsic {
 		return avx512 || avxIfma;
 	}
 
-	/** The flags of the first CPU in {@code /proc/cpuinfo}, or none. */
+	/** The feature flags of the first CPU in {@code /proc/cpuinfo} ({@code flags} on x86, {@code Features} on ARM), or none. */
 	static Set<String> cpuFlags() {
 		try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-			return lines.filter((line) -> line.startsWith("flags"))
+			return lines.filter((line) -> line.startsWith("flags") || line.startsWith("Features"))
 				.findFirst()
 				.map((line) -> Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
 					.collect(Collectors.toUnmodifiableSet()))

@@ -22,6 +22,7 @@ final class SymmetricState {
     private final MessageDigest sha256 = copyOf(SHA256_PROTOTYPE);
     private final byte[] hmacPad = new byte[BLOCKLEN];
     private final byte[] hmacInner = new byte[HASHLEN];
+    private final NoiseCipher cipherFunction;
     private final AeadImplementation aeadImplementation;
     private final CipherState cipher;
     private final byte[] ck = new byte[HASHLEN];
@@ -29,11 +30,12 @@ final class SymmetricState {
     private final byte[] out1 = new byte[HASHLEN];
     private final byte[] out2 = new byte[HASHLEN];
 
-    /** Noise InitializeSymmetric(protocol_name). */
-    SymmetricState(String protocolName, AeadImplementation aeadImplementation) {
+    /** Noise InitializeSymmetric(protocol_name), for rats' handshake pattern with {@code cipherFunction}. */
+    SymmetricState(NoiseCipher cipherFunction, AeadImplementation aeadImplementation) {
+        this.cipherFunction = cipherFunction;
         this.aeadImplementation = aeadImplementation;
-        this.cipher = new CipherState(aeadImplementation);
-        byte[] name = protocolName.getBytes(StandardCharsets.US_ASCII);
+        this.cipher = new CipherState(cipherFunction, aeadImplementation);
+        byte[] name = cipherFunction.protocolName().getBytes(StandardCharsets.US_ASCII);
         if (name.length <= HASHLEN) {
             System.arraycopy(name, 0, h, 0, name.length);
         } else {
@@ -86,8 +88,8 @@ final class SymmetricState {
      */
     CipherState[] split() {
         hkdf(new byte[0], out1, out2);
-        CipherState c1 = new CipherState(aeadImplementation);
-        CipherState c2 = new CipherState(aeadImplementation);
+        CipherState c1 = new CipherState(cipherFunction, aeadImplementation);
+        CipherState c2 = new CipherState(cipherFunction, aeadImplementation);
         c1.initializeKey(out1);
         c2.initializeKey(out2);
         Arrays.fill(out1, (byte) 0);

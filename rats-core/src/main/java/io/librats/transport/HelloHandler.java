@@ -68,7 +68,7 @@ final class HelloHandler extends ChannelInboundHandlerAdapter {
 		if (event instanceof NoiseHandshakeCompletedEvent noise) {
 			this.remoteStaticKey = noise.remoteStaticKey();
 			this.encrypted = true;
-			this.connection.sealWith(noise.outbound());
+			this.connection.sealWith(noise.outbound(), noise.cipher());
 			secured(ctx);
 		}
 		else if (event == PreambleHandler.PlaintextSessionEvent.INSTANCE) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.librats.metrics.RatsMetrics;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.SealingQueue;
 import io.librats.noise.WriteCompletion;
 import io.netty.buffer.ByteBuf;
@@ -85,6 +86,9 @@ public final class PeerConnection {
 	private volatile Hello remoteHello;
 
 	private volatile boolean encrypted;
+
+	/** The Noise cipher's name once the Noise handshake completed; null in plaintext mode. */
+	private volatile String cipher;
 
 	private volatile Instant connectedSince;
 
@@ -283,8 +287,9 @@ public final class PeerConnection {
 	}
 
 	/** From the Noise handshake on, every frame goes through the connection's encrypting queue. */
-	void sealWith(SealingQueue sealing) {
+	void sealWith(SealingQueue sealing, NoiseCipher cipher) {
 		this.sealing = sealing;
+		this.cipher = cipher.noiseName();
 	}
 
 	/**
@@ -557,7 +562,8 @@ public final class PeerConnection {
 		long handshake = this.handshakeNanos;
 		return new PeerInfo(this.peerId,
 				(this.channel.remoteAddress() instanceof InetSocketAddress a) ? a : null,
-				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.connectedSince,
+				(remote != null) ? remote.listenPort() : 0, this.direction, this.encrypted, this.cipher,
+				this.connectedSince,
 				this.bytesIn.sum(), this.bytesOut.sum(), this.messagesIn.sum(), this.messagesOut.sum(),
 				Instant.ofEpochMilli(this.lastReceivedMillis), (rtt >= 0) ? Duration.ofNanos(rtt) : null,
 				(handshake >= 0) ? Duration.ofNanos(handshake) : null, this.path);

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param listenPort the port the peer accepts connections on, 0 if none
  * @param direction who dialed
  * @param encrypted whether the session is Noise-encrypted
+ * @param cipher the session's Noise cipher, {@code "ChaChaPoly"} or {@code "AESGCM"}; {@code null} when unencrypted
  * @param connectedSince when the rats handshake completed
  * @param bytesIn bytes received on the wire
  * @param bytesOut bytes sent on the wire
@@ -25,6 +26,6 @@ import java.time.Instant;
  * {@code "turn"} (a TURN relayed TCP connection, RFC 6062); {@code address} is then the relay server's
  */
 public record PeerInfo(String peerId, InetSocketAddress address, int listenPort, Direction direction,
-		boolean encrypted, Instant connectedSince, long bytesIn, long bytesOut, long messagesIn, long messagesOut,
+		boolean encrypted, String cipher, Instant connectedSince, long bytesIn, long bytesOut, long messagesIn, long messagesOut,
 		Instant lastSeen, Duration rtt, Duration handshakeDuration, String path) {
 }

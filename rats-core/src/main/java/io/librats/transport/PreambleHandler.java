@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import io.librats.noise.EphemeralKeyPool;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.NoiseHandshake;
 import io.librats.noise.NoiseHandshakeHandler;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +39,7 @@ final class PreambleHandler extends ByteToMessageDecoder {
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
-		ctx.write(Preamble.encode(ctx.alloc(), this.settings.encryption()));
+		ctx.write(Preamble.encode(ctx.alloc(), this.settings.encryption(), this.settings.offerAesGcm()));
 		if (this.settings.encryption() && this.direction == Direction.OUTBOUND) {
 			// Added to an active channel, the handshake handler writes message 1 and flushes it with the preamble.
 			ctx.pipeline().addAfter(ctx.name(), HANDSHAKE_NAME, new NoiseHandshakeHandler(newHandshake()));
@@ -54,13 +55,18 @@ final class PreambleHandler extends ByteToMessageDecoder {
 		if (in.readableBytes() < Preamble.LENGTH) {
 			return;
 		}
-		Preamble.decode(in, this.settings.encryption());
+		int peerFlags = Preamble.decode(in, this.settings.encryption());
+		NoiseCipher cipher = Preamble.cipher(this.settings.offerAesGcm(), peerFlags);
 		if (this.settings.encryption() && this.direction == Direction.OUTBOUND) {
-			// The handshake is already running behind us; removal hands it any bytes behind the preamble.
+			// The handshake is already running behind us, message 1 sent: it changes cipher before message 2, which
+			// removal hands it with any other bytes behind the preamble.
+			((NoiseHandshakeHandler) ctx.pipeline().get(HANDSHAKE_NAME)).useCipher(cipher);
 			ctx.pipeline().remove(this);
 		}
 		else if (this.settings.encryption()) {
-			ctx.pipeline().replace(this, HANDSHAKE_NAME, new NoiseHandshakeHandler(newHandshake()));
+			NoiseHandshake handshake = newHandshake();
+			handshake.useCipher(cipher);
+			ctx.pipeline().replace(this, HANDSHAKE_NAME, new NoiseHandshakeHandler(handshake));
 		}
 		else {
 			ctx.fireUserEventTriggered(PlaintextSessionEvent.INSTANCE);

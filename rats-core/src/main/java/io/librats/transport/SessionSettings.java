@@ -9,10 +9,11 @@ import io.librats.noise.AeadImplementation;
  * @param identity our static key and peer id
  * @param protocolId application protocol id, bound into the Noise prologue and checked in HELLO
  * @param encryption whether sessions are Noise-encrypted
- * @param aead AEAD implementation for Noise
+ * @param aead ChaCha20-Poly1305 implementation for Noise
+ * @param offerAesGcm whether our preamble offers AES-GCM (configured, and hardware AES in this JVM)
  * @param maxFrameSize largest frame body in bytes
  * @param capabilities capability bits we announce in HELLO
  */
 record SessionSettings(NodeIdentity identity, String protocolId, boolean encryption, AeadImplementation aead,
-		int maxFrameSize, long capabilities) {
+		boolean offerAesGcm, int maxFrameSize, long capabilities) {
 }

@@ -12,6 +12,7 @@ import io.librats.config.RatsConfig;
 import io.librats.identity.NodeIdentity;
 import io.librats.metrics.RatsMetrics;
 import io.librats.noise.AeadImplementation;
+import io.librats.noise.NoiseCipher;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -66,7 +67,7 @@ public final class Transport implements StreamSessions {
 				events);
 		AeadImplementation aead = (config.aead() != null) ? config.aead() : AeadImplementation.fastest();
 		SessionSettings settings = new SessionSettings(identity, config.protocolId(), config.encryption(), aead,
-				config.maxFrameSize(), 0L);
+				config.aesGcm() && NoiseCipher.hardwareAesGcm(), config.maxFrameSize(), 0L);
 		this.context = new TransportContext(settings, config, metrics, handlerExecutor, this.peerTable, inbound);
 	}
 

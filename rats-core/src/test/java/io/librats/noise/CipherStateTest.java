@@ -28,7 +28,7 @@ class CipherStateTest {
     }
 
     private static CipherState keyed(AeadImplementation implementation) {
-        CipherState cs = new CipherState(implementation);
+        CipherState cs = new CipherState(NoiseCipher.CHACHA_POLY, implementation);
         cs.initializeKey(KEY.clone());
         return cs;
     }
@@ -78,7 +78,7 @@ class CipherStateTest {
     @ParameterizedTest
     @EnumSource(AeadImplementation.class)
     void withoutAKeyDataPassesThroughAndTheNonceStays(AeadImplementation implementation) throws NoiseException {
-        CipherState cs = new CipherState(implementation);
+        CipherState cs = new CipherState(NoiseCipher.CHACHA_POLY, implementation);
         assertThat(cs.hasKey()).isFalse();
         byte[] out = new byte[MESSAGE.length];
         assertThat(cs.encryptWithAd(null, MESSAGE, 0, MESSAGE.length, out, 0)).isEqualTo(MESSAGE.length);
@@ -141,7 +141,7 @@ class CipherStateTest {
         byte[] maxNonce = HexFormat.of().parseHex("00000000ffffffffffffffff");
         byte[] block = new byte[32 + Aead.TAG_LENGTH];
         reference.seal(maxNonce, new byte[0], new byte[32], 0, 32, block, 0);
-        CipherState expected = new CipherState(AeadImplementation.BOUNCY_CASTLE);
+        CipherState expected = new CipherState(NoiseCipher.CHACHA_POLY, AeadImplementation.BOUNCY_CASTLE);
         expected.initializeKey(Arrays.copyOf(block, 32));
         expected.setNonce(7);
         assertThat(afterRekey).isEqualTo(encrypt(expected, MESSAGE));
@@ -211,7 +211,7 @@ class CipherStateTest {
 
     @Test
     void misuseIsReportedAsIllegalState() {
-        assertThatThrownBy(() -> new CipherState(AeadImplementation.JDK).rekey()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new CipherState(NoiseCipher.CHACHA_POLY, AeadImplementation.JDK).rekey()).isInstanceOf(IllegalStateException.class);
         CipherState cs = keyed(AeadImplementation.BOUNCY_CASTLE);
         cs.destroy();
         assertThat(cs.hasKey()).isFalse();

@@ -32,7 +32,7 @@ class NoiseEncryptHandlerTest {
 	private static final int SENDERS = 4;
 
 	private static CipherState keyed() {
-		CipherState cipher = new CipherState(AeadImplementation.PURE_JAVA);
+		CipherState cipher = new CipherState(NoiseCipher.CHACHA_POLY, AeadImplementation.PURE_JAVA);
 		cipher.initializeKey(KEY.clone());
 		return cipher;
 	}

@@ -19,7 +19,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Byte-for-byte check against the cacophony test vectors for Noise_XX_25519_ChaChaPoly_SHA256.
+ * Byte-for-byte check against the cacophony test vectors for Noise_XX_25519_ChaChaPoly_SHA256 and
+ * Noise_XX_25519_AESGCM_SHA256. Our handshakes start as ChaChaPoly, as rats' do, and switch to AESGCM with
+ * {@link NoiseHandshake#useCipher}: the responder before message 1, the initiator before (together with our
+ * responder) or after (against the transcript) writing message 1, which is how a dialer switches.
  *
  * <p>Convention (verified by these tests passing): {@code messages} alternate sender starting with
  * the initiator and continue alternating after the handshake, so message {@code i} is sent by the
@@ -29,14 +32,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class NoiseVectorsTest {
 
-    private static final String RESOURCE = "/noise/cacophony-XX_25519_ChaChaPoly_SHA256.json";
+    private static final List<String> RESOURCES = List.of("/noise/cacophony-XX_25519_ChaChaPoly_SHA256.json",
+            "/noise/cacophony-XX_25519_AESGCM_SHA256.json");
     private static final HexFormat HEX = HexFormat.of();
     private static final int HANDSHAKE_MESSAGES = 3;
 
     record Message(byte[] payload, byte[] ciphertext) {
     }
 
-    record Vector(String protocolName, byte[] initPrologue, byte[] initStatic, byte[] initEphemeral,
+    record Vector(NoiseCipher cipher, String protocolName, byte[] initPrologue, byte[] initStatic, byte[] initEphemeral,
             byte[] respPrologue, byte[] respStatic, byte[] respEphemeral, byte[] handshakeHash,
             List<Message> messages) {
     }
@@ -44,21 +48,29 @@ class NoiseVectorsTest {
     enum Role { INITIATOR, RESPONDER }
 
     static List<Vector> vectors() throws IOException {
-        try (InputStream in = NoiseVectorsTest.class.getResourceAsStream(RESOURCE)) {
-            assertThat(in).as(RESOURCE).isNotNull();
+        List<Vector> result = new ArrayList<>();
+        for (String resource : RESOURCES) {
+            readVectors(resource, result);
+        }
+        return result;
+    }
+
+    private static void readVectors(String resource, List<Vector> result) throws IOException {
+        try (InputStream in = NoiseVectorsTest.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
             JsonNode root = JsonMapper.builder().build().readTree(in);
-            List<Vector> result = new ArrayList<>();
             for (JsonNode v : root.get("vectors")) {
                 List<Message> messages = new ArrayList<>();
                 for (JsonNode m : v.get("messages")) {
                     messages.add(new Message(hex(m, "payload"), hex(m, "ciphertext")));
                 }
-                result.add(new Vector(v.get("protocol_name").asString(),
+                String name = v.get("protocol_name").asString();
+                NoiseCipher cipher = name.contains("AESGCM") ? NoiseCipher.AES_GCM : NoiseCipher.CHACHA_POLY;
+                result.add(new Vector(cipher, name,
                         hex(v, "init_prologue"), hex(v, "init_static"), hex(v, "init_ephemeral"),
                         hex(v, "resp_prologue"), hex(v, "resp_static"), hex(v, "resp_ephemeral"),
                         hex(v, "handshake_hash"), messages));
             }
-            return result;
         }
     }
 
@@ -70,7 +82,10 @@ class NoiseVectorsTest {
         List<Arguments> cases = new ArrayList<>();
         List<Vector> vectors = vectors();
         for (int i = 0; i < vectors.size(); i++) {
-            for (AeadImplementation aead : AeadImplementation.values()) {
+            // AES-GCM has one implementation; the ChaCha20-Poly1305 ones are all checked.
+            List<AeadImplementation> aeads = (vectors.get(i).cipher() == NoiseCipher.AES_GCM)
+                    ? List.of(AeadImplementation.PURE_JAVA) : List.of(AeadImplementation.values());
+            for (AeadImplementation aead : aeads) {
                 for (Role role : Role.values()) {
                     cases.add(Arguments.of(i, aead, role, vectors.get(i)));
                 }
@@ -82,9 +97,10 @@ class NoiseVectorsTest {
     @Test
     void resourceHoldsTheExpectedVector() throws IOException {
         List<Vector> vectors = vectors();
-        assertThat(vectors).isNotEmpty();
+        assertThat(vectors).extracting(Vector::cipher).containsExactly(NoiseCipher.CHACHA_POLY, NoiseCipher.AES_GCM);
+        assertThat(NoiseCipher.CHACHA_POLY.protocolName()).isEqualTo(NoiseHandshake.PROTOCOL_NAME);
         for (Vector v : vectors) {
-            assertThat(v.protocolName()).isEqualTo(NoiseHandshake.PROTOCOL_NAME);
+            assertThat(v.protocolName()).isEqualTo(v.cipher().protocolName());
             assertThat(v.messages().size()).isGreaterThan(HANDSHAKE_MESSAGES);
         }
     }
@@ -98,18 +114,26 @@ class NoiseVectorsTest {
                         NoiseKeyPair.fromPrivateKey(v.initEphemeral()))
                 : NoiseHandshake.withEphemeral(false, NoiseKeyPair.fromPrivateKey(v.respStatic()), v.respPrologue(), aead,
                         NoiseKeyPair.fromPrivateKey(v.respEphemeral()));
+        if (!weInitiate) {
+            ours.useCipher(v.cipher());
+        }
 
         for (int i = 0; i < HANDSHAKE_MESSAGES; i++) {
             Message m = v.messages().get(i);
             if (sentByInitiator(i) == weInitiate) {
                 assertThat(ours.isWriteTurn()).isTrue();
                 assertThat(ours.writeMessage(m.payload())).as("handshake message %d", i).isEqualTo(m.ciphertext());
+                if (i == 0) {
+                    // As a dialer does when the acceptor's preamble arrives: message 1 is already out.
+                    ours.useCipher(v.cipher());
+                }
             } else {
                 assertThat(ours.isWriteTurn()).isFalse();
                 assertThat(ours.readMessage(m.ciphertext())).as("handshake payload %d", i).isEqualTo(m.payload());
             }
         }
         assertThat(ours.isComplete()).isTrue();
+        assertThat(ours.cipher()).isEqualTo(v.cipher());
         assertThat(ours.handshakeHash()).isEqualTo(v.handshakeHash());
         byte[] peerStatic = weInitiate ? v.respStatic() : v.initStatic();
         assertThat(ours.remoteStaticKey()).isEqualTo(NoiseKeyPair.fromPrivateKey(peerStatic).publicKey());
@@ -133,6 +157,8 @@ class NoiseVectorsTest {
                     v.initPrologue(), aead, NoiseKeyPair.fromPrivateKey(v.initEphemeral()));
             NoiseHandshake responder = NoiseHandshake.withEphemeral(false, NoiseKeyPair.fromPrivateKey(v.respStatic()),
                     v.respPrologue(), aead, NoiseKeyPair.fromPrivateKey(v.respEphemeral()));
+            initiator.useCipher(v.cipher());
+            responder.useCipher(v.cipher());
             for (int i = 0; i < HANDSHAKE_MESSAGES; i++) {
                 Message m = v.messages().get(i);
                 NoiseHandshake writer = sentByInitiator(i) ? initiator : responder;

@@ -12,6 +12,7 @@ import java.util.stream.LongStream;
 import io.librats.identity.NodeIdentity;
 import io.librats.noise.AeadImplementation;
 import io.librats.noise.EphemeralKeyPool;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.NoiseHandshakeHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,6 +29,7 @@ import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -426,8 +428,8 @@ class FrameCodecTest {
 	// --- Preamble -------------------------------------------------------------------------------------------------
 
 	private static SessionSettings settings(boolean encryption) {
-		return new SessionSettings(NodeIdentity.generate(), "rats", encryption, AeadImplementation.fastest(), MAX_FRAME,
-				0L);
+		return new SessionSettings(NodeIdentity.generate(), "rats", encryption, AeadImplementation.fastest(), false,
+				MAX_FRAME, 0L);
 	}
 
 	private static ByteBuf preamble(String magic, int version, int mode) {
@@ -498,6 +500,28 @@ class FrameCodecTest {
 		this.channel.writeInbound(track(Unpooled.copiedBuffer("RATS", StandardCharsets.US_ASCII)));
 		assertThat(this.channel.pipeline().get(PreambleHandler.class)).isNotNull();
 		assertThat(this.channel.finish()).isFalse();
+	}
+
+	@ParameterizedTest(name = "we offer {0}, peer flags {1}")
+	@CsvSource({ "true, 1, AES_GCM", "true, 0, CHACHA_POLY", "false, 1, CHACHA_POLY", "false, 0, CHACHA_POLY",
+			"true, 255, AES_GCM", "true, 254, CHACHA_POLY" })
+	void aesGcmOnlyWhenBothPreamblesOfferIt(boolean weOffer, int peerFlags, NoiseCipher expected) {
+		assertThat(Preamble.cipher(weOffer, peerFlags)).isEqualTo(expected);
+	}
+
+	@Test
+	void preambleCarriesTheAesGcmOfferInItsFlagsByteOnlyWhenEncrypted() {
+		ByteBuf offer = Preamble.encode(Unpooled.buffer().alloc(), true, true);
+		ByteBuf plaintext = Preamble.encode(Unpooled.buffer().alloc(), false, true);
+		try {
+			assertThat(ByteBufUtil.getBytes(offer)).containsExactly('R', 'A', 'T', 'S', 1, 1, 1, 0);
+			assertThat(ByteBufUtil.getBytes(plaintext)).containsExactly('R', 'A', 'T', 'S', 1, 0, 0, 0);
+			assertThat(Preamble.decode(offer, true)).isEqualTo(Preamble.FLAG_AES_GCM);
+		}
+		finally {
+			offer.release();
+			plaintext.release();
+		}
 	}
 
 	@Test

@@ -27,7 +27,7 @@ class InboundBacklogTest {
 		RatsConfig config = RatsConfig.builder().maxPendingInboundMessages(maxMessages).build();
 		RatsMetrics metrics = new RatsMetrics();
 		SessionSettings settings = new SessionSettings(NodeIdentity.generate(), "rats", true,
-				AeadImplementation.fastest(), 1 << 20, 0L);
+				AeadImplementation.fastest(), false, 1 << 20, 0L);
 		PeerTable table = new PeerTable("self", 8, Duration.ofSeconds(1), metrics, new ConnectionEvents() {
 			@Override
 			public void peerConnected(PeerConnection connection) {

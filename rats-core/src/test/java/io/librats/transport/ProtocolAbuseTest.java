@@ -90,7 +90,7 @@ class ProtocolAbuseTest {
 	private static void assertClosedAfterPreambleOnly(Socket socket) throws IOException {
 		RawNoiseClient.Drained drained = RawNoiseClient.drainUntilClosed(socket);
 		assertThat(drained.closedByPeer()).as("node closed the socket").isTrue();
-		assertThat(drained.received()).containsExactly(RawNoiseClient.preambleBytes(true));
+		assertThat(drained.received()).containsExactly(RawNoiseClient.nodePreambleBytes());
 	}
 
 	private static void awaitMetric(RatsClient node, String name, long expected) {
@@ -194,7 +194,7 @@ class ProtocolAbuseTest {
 		Socket socket = rawSocket(node.listenPort());
 		send(socket, RawNoiseClient.preambleBytes(true), new byte[] { (byte) 0xff, (byte) 0xff }, random(3, 1000));
 		byte[] preamble = socket.getInputStream().readNBytes(8);
-		assertThat(preamble).containsExactly(RawNoiseClient.preambleBytes(true));
+		assertThat(preamble).containsExactly(RawNoiseClient.nodePreambleBytes());
 		socket.shutdownOutput();
 		RawNoiseClient.Drained drained = RawNoiseClient.drainUntilClosed(socket);
 		assertThat(drained.closedByPeer()).as("node closed its side after our FIN").isTrue();
@@ -243,7 +243,7 @@ class ProtocolAbuseTest {
 		for (Socket socket : flooders) {
 			byte[] first = socket.getInputStream().readNBytes(8);
 			if (first.length == 8) {
-				assertThat(first).containsExactly(RawNoiseClient.preambleBytes(true));
+				assertThat(first).containsExactly(RawNoiseClient.nodePreambleBytes());
 				greeted++;
 			}
 			else {

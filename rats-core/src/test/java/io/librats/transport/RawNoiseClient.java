@@ -14,6 +14,7 @@ import java.time.Duration;
 import io.librats.identity.PeerIds;
 import io.librats.noise.AeadImplementation;
 import io.librats.noise.CipherState;
+import io.librats.noise.NoiseCipher;
 import io.librats.noise.NoiseException;
 import io.librats.noise.NoiseHandshake;
 import io.librats.noise.NoiseKeyPair;
@@ -73,9 +74,18 @@ public final class RawNoiseClient implements AutoCloseable {
 		}
 	}
 
-	/** The 8-byte preamble this node version sends. */
+	/** The 8-byte preamble this client sends: it speaks ChaCha20-Poly1305 only, so it never offers AES-GCM. */
 	public static byte[] preambleBytes(boolean encrypted) {
-		ByteBuf buf = Preamble.encode(UnpooledByteBufAllocator.DEFAULT, encrypted);
+		return preambleBytes(encrypted, false);
+	}
+
+	/** The 8-byte preamble a node with default settings sends on this JVM. */
+	public static byte[] nodePreambleBytes() {
+		return preambleBytes(true, NoiseCipher.hardwareAesGcm());
+	}
+
+	private static byte[] preambleBytes(boolean encrypted, boolean offerAesGcm) {
+		ByteBuf buf = Preamble.encode(UnpooledByteBufAllocator.DEFAULT, encrypted, offerAesGcm);
 		try {
 			return ByteBufUtil.getBytes(buf);
 		}
@@ -109,7 +119,12 @@ public final class RawNoiseClient implements AutoCloseable {
 
 	/** Sends our preamble and reads (and checks) the node's. */
 	public void exchangePreambles() throws IOException {
-		write(preambleBytes(true));
+		exchangePreambles(preambleBytes(true));
+	}
+
+	/** Sends {@code ours} as our preamble, whatever it says, and reads (and checks) the node's. */
+	public void exchangePreambles(byte[] ours) throws IOException {
+		write(ours);
 		byte[] theirs = new byte[Preamble.LENGTH];
 		this.in.readFully(theirs);
 		if (!new String(theirs, 0, 4, StandardCharsets.US_ASCII).equals("RATS")) {

@@ -26,6 +26,7 @@ import io.librats.nat.ExternalAddressService;
 import io.librats.nat.NatService;
 import io.librats.nat.NatType;
 import io.librats.nat.NatTypeInfo;
+import io.librats.noise.NoiseCipher;
 import io.librats.spring.autoconfigure.RatsLifecycle;
 import io.librats.spring.autoconfigure.RatsProperties;
 import io.librats.spring.env.NodeStatePropertySource;
@@ -83,6 +84,8 @@ public class RatsNodeReport {
 		node.put("startedAt", started);
 		node.put("uptimeSeconds", (started != null) ? Duration.between(started, Instant.now()).toSeconds() : null);
 		node.put("encryption", this.client.config().encryption());
+		node.put("aesGcmOffered", this.client.config().encryption() && this.client.config().aesGcm()
+				&& NoiseCipher.hardwareAesGcm());
 		node.put("transport", this.client.transportName());
 		node.put("protocolId", this.client.config().protocolId());
 		node.put("peerCount", this.client.peerCount());
@@ -138,6 +141,7 @@ public class RatsNodeReport {
 			peer.put("connectionMethod", this.client.connectionMethod(info.peerId()).map(Enum::name).orElse(null));
 			peer.put("path", info.path());
 			peer.put("encrypted", info.encrypted());
+			peer.put("cipher", info.cipher());
 			peer.put("connectedSince", info.connectedSince());
 			peer.put("handshakeMillis", millis(info.handshakeDuration()));
 			peer.put("bytesIn", info.bytesIn());

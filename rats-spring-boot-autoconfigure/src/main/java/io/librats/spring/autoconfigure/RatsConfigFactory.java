@@ -25,6 +25,7 @@ final class RatsConfigFactory {
 					: p.getListenAddress())
 			.maxPeers(p.getMaxPeers())
 			.encryption(p.isEncryption())
+			.aesGcm(p.isAesGcm())
 			.peers(p.getPeers().stream().map(PeerAddress::parse).toList())
 			.stateDir(stateDir)
 			.protocolId(p.getProtocolId())
