@@ -11,8 +11,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -82,6 +84,10 @@ public final class RatsClient implements AutoCloseable {
 	private final NodeIdentity identity;
 
 	private final KnownPeersStore knownPeers;
+
+	private final AtomicBoolean knownPeersSaveScheduled = new AtomicBoolean();
+
+	private static final long KNOWN_PEERS_SAVE_DELAY_SECONDS = 5;
 
 	private final MessageService messages;
 
@@ -196,7 +202,6 @@ public final class RatsClient implements AutoCloseable {
 			this.reconnector = new Reconnector(this.scheduler, this::dialForReconnect,
 					this.config.reconnectInitialDelay(), this.config.reconnectMaxDelay(),
 					this.config.reconnectMaxAttempts(), () -> this.metrics.increment(RatsMetrics.RECONNECT_ATTEMPTS));
-			this.scheduler.scheduleWithFixedDelay(this::saveKnownPeers, 5, 5, TimeUnit.SECONDS);
 			for (PeerAddress peer : this.config.peers()) {
 				this.reconnector.connectNow(peer, true);
 			}
@@ -808,12 +813,31 @@ public final class RatsClient implements AutoCloseable {
 		return this.handlerExecutor;
 	}
 
+	/**
+	 * Saves the known peers {@value #KNOWN_PEERS_SAVE_DELAY_SECONDS} s after a change, batching the changes of that
+	 * time into one write; a node whose peers do not change never wakes for it.
+	 */
+	private void knownPeersChanged() {
+		if (this.knownPeers.file() != null && this.knownPeersSaveScheduled.compareAndSet(false, true)) {
+			try {
+				this.scheduler.schedule(this::saveKnownPeers, KNOWN_PEERS_SAVE_DELAY_SECONDS, TimeUnit.SECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: stop() saves once more after the transport is down.
+				this.knownPeersSaveScheduled.set(false);
+			}
+		}
+	}
+
 	private void saveKnownPeers() {
+		// Cleared first: a change from here on schedules the next save, even while this one runs.
+		this.knownPeersSaveScheduled.set(false);
 		try {
 			this.knownPeers.saveIfDirty();
 		}
 		catch (IOException ex) {
 			logger.warn("Could not save known peers: {}", ex.getMessage());
+			knownPeersChanged();
 		}
 	}
 
@@ -827,6 +851,7 @@ public final class RatsClient implements AutoCloseable {
 			if (dialable != null) {
 				knownPeers.record(info.peerId(),
 						new PeerAddress(dialable.getAddress().getHostAddress(), dialable.getPort()));
+				knownPeersChanged();
 			}
 			connection.orderedExecutor().execute(() -> Listeners.notifyEach(connectionListeners,
 					(listener) -> listener.onPeerConnected(info), "connection"));

@@ -3,6 +3,7 @@ package io.librats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,6 +130,18 @@ class LivenessAndRestartTest {
 		await().atMost(WAIT).until(() -> b.isConnected(idA) && a2.isConnected(b.peerId()));
 		assertThat(b.metrics().get(RatsMetrics.RECONNECT_ATTEMPTS)).isGreaterThanOrEqualTo(2);
 		assertThat(stateA.resolve("known-peers.json")).exists().content().contains(b.peerId());
+	}
+
+	@Test
+	void knownPeersAreSavedAfterAChangeWhileTheNodeRuns(@TempDir Path stateA) throws Exception {
+		RatsClient b = this.nodes.start();
+		RatsClient a = this.nodes.startWithState(stateA, (c) -> c);
+		Path file = stateA.resolve("known-peers.json");
+		assertThat(a.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		// Not at once (changes are batched for 5 s), but without waiting for stop().
+		await().atMost(WAIT).until(() -> Files.exists(file)
+				&& Files.readString(file).contains(b.peerId()));
+		assertThat(a.isConnected(b.peerId())).isTrue();
 	}
 
 	@Test

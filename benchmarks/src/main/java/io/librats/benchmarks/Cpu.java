@@ -57,14 +57,17 @@ final class Cpu {
 					&& this.tasks.tids().containsAll(start.tasks.tids());
 			double process = precise ? (this.tasks.runNanos() - start.tasks.runNanos()) / 1e9 : coarse;
 			double compilers = precise ? (this.tasks.compilerNanos() - start.tasks.compilerNanos()) / 1e9 : Double.NaN;
+			double housekeeping = precise
+					? (this.tasks.housekeepingNanos() - start.tasks.housekeepingNanos()) / 1e9 : Double.NaN;
+			double rats = precise ? (this.tasks.ratsNanos() - start.tasks.ratsNanos()) / 1e9 : Double.NaN;
 			double thread = (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
 			double machine = (this.machineBusyTicks < 0 || start.machineBusyTicks < 0) ? Double.NaN
 					: (this.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
 			// Ticks over ticks: the kernel's share needs both counts from the same 10-ms accounting.
 			double kernel = (this.processSystemTicks < 0 || start.processSystemTicks < 0 || coarse <= 0) ? Double.NaN
 					: (this.processSystemTicks - start.processSystemTicks) / TICKS_PER_SECOND / coarse;
-			return new Usage(wall, process, compilers, thread, machine, kernel, (this.gcMillis - start.gcMillis) / 1e3,
-					(this.jitMillis - start.jitMillis) / 1e3);
+			return new Usage(wall, process, compilers, housekeeping, rats, thread, machine, kernel,
+					(this.gcMillis - start.gcMillis) / 1e3, (this.jitMillis - start.jitMillis) / 1e3);
 		}
 
 	}
@@ -75,13 +78,17 @@ final class Cpu {
 	 * @param wall elapsed wall-clock time
 	 * @param process CPU time of this JVM (all threads)
 	 * @param compilerThreads the part of {@code process} the JIT compiler threads used (NaN if unknown)
+	 * @param housekeepingThreads the part of {@code process} HotSpot's own periodic threads used, which a JVM that runs
+	 * nothing pays too (NaN if unknown; see {@link TaskTimes#HOUSEKEEPING})
+	 * @param ratsThreads the part of {@code process} rats' own threads ({@code rats-*}) used (NaN if unknown)
 	 * @param callerThread CPU time of the thread that took both samples
 	 * @param machine busy time of all cores of the machine (NaN if unknown)
 	 * @param kernel the share of {@code process} spent in the kernel (NaN if unknown)
 	 * @param gc time the JVM's collectors report for the window (pauses and concurrent cycles, wall time)
 	 * @param jit time the JIT compilers report for the window (CompilationMXBean)
 	 */
-	record Usage(double wall, double process, double compilerThreads, double callerThread, double machine,
+	record Usage(double wall, double process, double compilerThreads, double housekeepingThreads, double ratsThreads,
+			double callerThread, double machine,
 			double kernel, double gc, double jit) {
 
 		/** Share of this JVM's CPU time spent in the kernel (system calls: sockets, epoll, futex). */
@@ -92,6 +99,25 @@ final class Cpu {
 		/** Cores this JVM kept busy on average, the JIT compiler threads left out (all of it if they are unknown). */
 		double processCoresWithoutJit() {
 			return (Double.isNaN(this.compilerThreads) ? this.process : this.process - this.compilerThreads) / this.wall;
+		}
+
+		/**
+		 * Cores kept busy by everything but the JIT compiler threads and the thread that took the samples: in an idle
+		 * window that thread only sleeps and then reads a file per thread from {@code /proc}, which is the
+		 * benchmark's work, not the nodes'.
+		 */
+		double processCoresWithoutJitOrCaller() {
+			return processCoresWithoutJit() - this.callerThread / this.wall;
+		}
+
+		/** Cores HotSpot's periodic threads kept busy on average (NaN if unknown). */
+		double housekeepingCores() {
+			return this.housekeepingThreads / this.wall;
+		}
+
+		/** Cores rats' own threads kept busy on average (NaN if unknown). */
+		double ratsCores() {
+			return this.ratsThreads / this.wall;
 		}
 
 		/** Cores this JVM kept busy on average. */
@@ -196,8 +222,17 @@ final class Cpu {
 	 * @param tids the thread ids read
 	 * @param runNanos the sum of their run times
 	 * @param compilerNanos the part of {@code runNanos} of the JIT compiler threads
+	 * @param housekeepingNanos the part of {@code runNanos} of {@link #HOUSEKEEPING} threads
+	 * @param ratsNanos the part of {@code runNanos} of rats' threads (names starting {@code rats-})
 	 */
-	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos) {
+	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos, long housekeepingNanos, long ratsNanos) {
+
+		/**
+		 * HotSpot's periodic threads, as the kernel names them (15 characters): they wake on timers whatever the
+		 * program does (performance counters every 50 ms, G1's periodic service, monitor deflation).
+		 */
+		static final Set<String> HOUSEKEEPING = Set.of("VM Periodic Tas", "G1 Service", "Monitor Deflati", "VM Thread",
+				"Service Thread");
 
 		private static final Path TASKS = Path.of("/proc/self/task");
 
@@ -206,6 +241,8 @@ final class Cpu {
 			Set<String> tids = new HashSet<>();
 			long sum = 0;
 			long compilers = 0;
+			long housekeeping = 0;
+			long rats = 0;
 			try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
 				for (Path task : dir) {
 					String schedstat;
@@ -221,8 +258,16 @@ final class Cpu {
 					String tid = task.getFileName().toString();
 					sum += run;
 					// Read every time: HotSpot starts and ends compiler threads as needed, and thread ids are reused.
-					if (isCompiler(task)) {
+					String name = name(task);
+					if (name.contains("CompilerThre")) {
+						// "C1 CompilerThre", "C2 CompilerThre"
 						compilers += run;
+					}
+					else if (HOUSEKEEPING.contains(name)) {
+						housekeeping += run;
+					}
+					else if (name.startsWith("rats-")) {
+						rats += run;
 					}
 					tids.add(tid);
 				}
@@ -230,16 +275,16 @@ final class Cpu {
 			catch (IOException | RuntimeException ex) {
 				return null;
 			}
-			return new TaskTimes(tids, sum, compilers);
+			return new TaskTimes(tids, sum, compilers, housekeeping, rats);
 		}
 
-		private static boolean isCompiler(Path task) {
+		/** The thread's name as the kernel keeps it (15 characters), or "" if it ended. */
+		private static String name(Path task) {
 			try {
-				// "C1 CompilerThre", "C2 CompilerThre" (the kernel keeps 15 characters of the name)
-				return Files.readString(task.resolve("comm")).contains("CompilerThre");
+				return Files.readString(task.resolve("comm")).trim();
 			}
 			catch (IOException ex) {
-				return false;
+				return "";
 			}
 		}
 

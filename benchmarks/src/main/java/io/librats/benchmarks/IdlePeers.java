@@ -83,7 +83,7 @@ final class IdlePeers {
 					throw new IllegalStateException("only " + server.peerCount() + " of " + PEERS
 							+ " peers still connected after the idle window");
 				}
-				double cpuPercent = 100 * u.processCoresWithoutJit();
+				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
 						+ (shared ? "all sharing the JVM's rats threads" : "threads of its own") + ")", "KiB");
 				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
@@ -92,12 +92,16 @@ final class IdlePeers {
 				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
 				table.print(System.out);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
-						+ "JIT compiler threads, %s%% with them (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s "
-						+ "cores%n", threads0, threads1, Table.num((threads1 - threads0) / (double) PEERS), u.wall(),
-						Table.num(cpuPercent), Table.num(100 * u.processCores()), u.jit(), u.gc(),
+						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
+						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores%n", threads0, threads1,
+						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent),
+						Table.num(100 * u.processCores()), Table.num(100 * u.housekeepingCores()),
+						Table.num(100 * u.ratsCores()), u.jit(), u.gc(),
 						Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
 				out.put(key + ".cpu", cpuPercent);
 				out.put(key + ".cpu.all", 100 * u.processCores());
+				out.put(key + ".cpu.jvm", 100 * u.housekeepingCores());
+				out.put(key + ".cpu.rats", 100 * u.ratsCores());
 				out.put(key + ".rss", (rss1 - rss0) / 1024.0 / PEERS);
 				out.put(key + ".heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 			}
@@ -135,14 +139,16 @@ final class IdlePeers {
 				Cpu.Sample s0 = Cpu.sample();
 				Memory.sleep(WINDOW.toMillis());
 				Cpu.Usage u = Cpu.sample().since(s0);
-				double cpuPercent = 100 * u.processCoresWithoutJit();
+				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
 				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
 						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core without the JIT compiler "
-						+ "threads, %s%% with them (JIT %.2f s)%n", PEERS, kib(rss1 - rss0), kib(heap1 - heap0),
+						+ "threads and the measuring thread, %s%% with them (JIT %.2f s)%n", PEERS, kib(rss1 - rss0), kib(heap1 - heap0),
 						kib(direct1 - direct0), u.wall(), Table.num(cpuPercent), Table.num(100 * u.processCores()),
 						u.jit());
 				out.put("idle.conn.cpu", cpuPercent);
 				out.put("idle.conn.cpu.all", 100 * u.processCores());
+				out.put("idle.conn.cpu.jvm", 100 * u.housekeepingCores());
+				out.put("idle.conn.cpu.rats", 100 * u.ratsCores());
 				out.put("idle.conn.rss", (rss1 - rss0) / 1024.0 / PEERS);
 				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 				child.call("close", "CLOSED", Duration.ofMinutes(1));
