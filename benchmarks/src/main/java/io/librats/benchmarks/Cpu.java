@@ -60,7 +60,9 @@ final class Cpu {
 			double housekeeping = precise
 					? (this.tasks.housekeepingNanos() - start.tasks.housekeepingNanos()) / 1e9 : Double.NaN;
 			double rats = precise ? (this.tasks.ratsNanos() - start.tasks.ratsNanos()) / 1e9 : Double.NaN;
-			double thread = (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
+			// From the same reads as the process figure when there are any, so the one can be taken from the other.
+			double thread = precise ? (this.tasks.callerNanos() - start.tasks.callerNanos()) / 1e9
+					: (this.threadCpuNanos - start.threadCpuNanos) / 1e9;
 			double machine = (this.machineBusyTicks < 0 || start.machineBusyTicks < 0) ? Double.NaN
 					: (this.machineBusyTicks - start.machineBusyTicks) / TICKS_PER_SECOND;
 			// Ticks over ticks: the kernel's share needs both counts from the same 10-ms accounting.
@@ -224,8 +226,10 @@ final class Cpu {
 	 * @param compilerNanos the part of {@code runNanos} of the JIT compiler threads
 	 * @param housekeepingNanos the part of {@code runNanos} of {@link #HOUSEKEEPING} threads
 	 * @param ratsNanos the part of {@code runNanos} of rats' threads (names starting {@code rats-})
+	 * @param callerNanos the part of {@code runNanos} of the thread that read them
 	 */
-	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos, long housekeepingNanos, long ratsNanos) {
+	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos, long housekeepingNanos, long ratsNanos,
+			long callerNanos) {
 
 		/**
 		 * HotSpot's periodic threads, as the kernel names them (15 characters): they wake on timers whatever the
@@ -243,6 +247,14 @@ final class Cpu {
 			long compilers = 0;
 			long housekeeping = 0;
 			long rats = 0;
+			long caller = 0;
+			String self;
+			try {
+				self = Path.of("/proc/thread-self").toRealPath().getFileName().toString();
+			}
+			catch (IOException | RuntimeException ex) {
+				return null;
+			}
 			try (DirectoryStream<Path> dir = Files.newDirectoryStream(TASKS)) {
 				for (Path task : dir) {
 					String schedstat;
@@ -269,13 +281,16 @@ final class Cpu {
 					else if (name.startsWith("rats-")) {
 						rats += run;
 					}
+					if (tid.equals(self)) {
+						caller = run;
+					}
 					tids.add(tid);
 				}
 			}
 			catch (IOException | RuntimeException ex) {
 				return null;
 			}
-			return new TaskTimes(tids, sum, compilers, housekeeping, rats);
+			return new TaskTimes(tids, sum, compilers, housekeeping, rats, caller);
 		}
 
 		/** The thread's name as the kernel keeps it (15 characters), or "" if it ended. */
