@@ -1,9 +1,6 @@
 package io.librats.noise;
 
-import java.lang.management.ManagementFactory;
 import java.util.Set;
-
-import com.sun.management.HotSpotDiagnosticMXBean;
 
 /**
  * The Noise cipher functions rats speaks (Noise revision 34, section 12): each names the AEAD behind {@code
@@ -99,14 +96,7 @@ public enum NoiseCipher {
 		}
 
 		private static boolean useAes() {
-			try {
-				return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-					.getVMOption("UseAES")
-					.getValue());
-			}
-			catch (RuntimeException | LinkageError ex) {
-				return false;
-			}
+			return Boolean.parseBoolean(Poly1305Intrinsic.vmOption("UseAES"));
 		}
 
 	}

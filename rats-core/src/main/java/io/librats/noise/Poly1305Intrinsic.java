@@ -51,13 +51,17 @@ final class Poly1305Intrinsic {
 
 	/** HotSpot's {@code UseAVX} level, 0 where it cannot be read (not HotSpot, not x86). */
 	private static int useAvx() {
+		String value = vmOption("UseAVX");
+		return (value != null) ? Integer.parseInt(value) : 0;
+	}
+
+	/** A HotSpot flag's value as management reports it, or null where it cannot be read (not HotSpot, no such flag). */
+	static String vmOption(String name) {
 		try {
-			return Integer.parseInt(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-				.getVMOption("UseAVX")
-				.getValue());
+			return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
 		}
 		catch (RuntimeException | LinkageError ex) {
-			return 0;
+			return null;
 		}
 	}
 
