@@ -39,6 +39,9 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 
 	private static final WriteCompletion[] NONE = {};
 
+	/** Staging buffer size after a batch of at most this many bytes (see {@link #lastBatchBytes}). */
+	static final int SMALL_STAGING = 1024;
+
 	private final Object lock = new Object();
 
 	/** Used by the one sealer only, outside {@link #lock}. */
@@ -52,6 +55,13 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 
 	/** Plaintext not in a batch yet, or null; guarded by {@link #lock}. */
 	private ByteBuf staging;
+
+	/**
+	 * Size of the last batch closed from {@link #staging}; guarded by {@link #lock}. After a small one (a ping, a
+	 * request in a ping-pong) the next staging buffer starts small too, instead of taking a whole message's worth
+	 * from the allocator for a few dozen bytes.
+	 */
+	private int lastBatchBytes = MAX_PLAINTEXT;
 
 	/** The completions of the frames whose last byte is in {@link #staging}; guarded by {@link #lock}. */
 	private final List<WriteCompletion> stagedCompletions = new ArrayList<>();
@@ -213,7 +223,13 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 		try {
 			while (true) {
 				if (this.staging == null) {
-					this.staging = this.alloc.heapBuffer(MAX_PLAINTEXT, MAX_PLAINTEXT);
+					boolean small = this.lastBatchBytes <= SMALL_STAGING && frame.readableBytes() <= SMALL_STAGING;
+					this.staging = this.alloc.heapBuffer(small ? SMALL_STAGING : MAX_PLAINTEXT, MAX_PLAINTEXT);
+				}
+				if (frame.readableBytes() > this.staging.writableBytes()
+						&& this.staging.capacity() < MAX_PLAINTEXT) {
+					// A batch larger than the last one: straight to full size, one copy, rather than doubling.
+					this.staging.capacity(MAX_PLAINTEXT);
 				}
 				int n = Math.min(frame.readableBytes(), this.staging.writableBytes());
 				this.staging.writeBytes(frame, n);
@@ -238,6 +254,7 @@ final class NoiseEncryptHandler extends ChannelOutboundHandlerAdapter implements
 			WriteCompletion[] completions = this.stagedCompletions.isEmpty() ? NONE
 					: this.stagedCompletions.toArray(NONE);
 			this.stagedCompletions.clear();
+			this.lastBatchBytes = this.staging.readableBytes();
 			this.ready.add(new Batch(this.staging, completions));
 			this.staging = null;
 		}

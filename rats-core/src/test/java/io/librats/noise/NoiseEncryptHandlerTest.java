@@ -147,6 +147,31 @@ class NoiseEncryptHandlerTest {
 		assertThat(refused.get()).isOne();
 	}
 
+	@Test
+	void sparseSmallFramesThenALargeOneInTheSameBatchArriveIntact() throws Exception {
+		NoiseEncryptHandler handler = new NoiseEncryptHandler(keyed(), REKEY_INTERVAL);
+		EmbeddedChannel channel = new EmbeddedChannel(handler);
+		Receiver receiver = new Receiver();
+		AtomicInteger written = new AtomicInteger();
+		int seq = 0;
+		// Pings, each flushed alone: after the first, each is staged in a small buffer.
+		for (; seq < 5; seq++) {
+			handler.offer(frame(0, seq, 8), (failure) -> written.incrementAndGet());
+			channel.flush();
+		}
+		// Then a batch that outgrows the small buffer: a small frame, one of 30,000 bytes, more small ones.
+		handler.offer(frame(0, seq++, 8), (failure) -> written.incrementAndGet());
+		handler.offer(frame(0, seq++, 30_000), (failure) -> written.incrementAndGet());
+		for (int i = 0; i < 40; i++) {
+			handler.offer(frame(0, seq++, 900), (failure) -> written.incrementAndGet());
+		}
+		channel.flush();
+		receiver.take(channel);
+		assertThat(receiver.next[0]).isEqualTo(seq);
+		assertThat(written.get()).isEqualTo(seq);
+		assertThat(channel.finishAndReleaseAll()).isFalse();
+	}
+
 	private static void awaitQuietly(CountDownLatch latch) {
 		try {
 			latch.await();
