@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.librats.config.PeerAddress;
 import io.librats.metrics.RatsMetrics;
@@ -46,6 +49,60 @@ class LivenessAndRestartTest {
 		assertThat(a.metrics().get(RatsMetrics.PEERS_TIMED_OUT)).isEqualTo(1);
 		await().atMost(WAIT).until(() -> reasons.size() == 1);
 		assertThat(reasons.get(0)).startsWith(b.peerId()).contains("no traffic");
+	}
+
+	/** A PING or PONG on the wire: 2-byte length, 13-byte frame (length, type, 8-byte stamp), 16-byte tag. */
+	private static final int KEEPALIVE_WIRE_BYTES = 2 + 13 + 16;
+
+	@Test
+	void idleConnectionCarriesOnePingPerIntervalNotOnePerSide() throws Exception {
+		Duration interval = Duration.ofMillis(100);
+		RatsClient a = this.nodes.start((c) -> c.pingInterval(interval).peerTimeout(Duration.ofSeconds(5)));
+		RatsClient b = this.nodes.start((c) -> c.pingInterval(interval).peerTimeout(Duration.ofSeconds(5)));
+		AtomicLong wireBytes = new AtomicLong();
+		try (TcpRelay relay = new TcpRelay(b.listenPort(), (toward, offset, chunk, length) -> wireBytes.addAndGet(length))) {
+			assertThat(a.connectToPeer("127.0.0.1", relay.port()).join().success()).isTrue();
+			// Both sides measure round trips: whichever side reaches its interval first pings, so both get turns.
+			await().atMost(WAIT).until(() -> a.peer(b.peerId()).map(PeerInfo::rtt).isPresent()
+					&& b.peer(a.peerId()).map(PeerInfo::rtt).isPresent());
+			long bytes0 = wireBytes.get();
+			long start = System.nanoTime();
+			await().atMost(WAIT).until(() -> System.nanoTime() - start >= 30 * interval.toNanos());
+			double intervals = (System.nanoTime() - start) / (double) interval.toNanos();
+			double perInterval = (wireBytes.get() - bytes0) / (double) KEEPALIVE_WIRE_BYTES / intervals;
+			// One PING and its PONG per interval; a late timer only lowers this. One PING per side would be 4.
+			assertThat(perInterval).isGreaterThan(0.5).isLessThan(3.0);
+			assertThat(a.isConnected(b.peerId())).isTrue();
+		}
+	}
+
+	@Test
+	void connectionThatNeverFallsSilentStillMeasuresItsRoundTrip() {
+		Duration interval = Duration.ofMillis(100);
+		RatsClient a = this.nodes.start((c) -> c.pingInterval(interval).peerTimeout(Duration.ofSeconds(5)));
+		RatsClient b = this.nodes.start((c) -> c.pingInterval(interval).peerTimeout(Duration.ofSeconds(5)));
+		assertThat(a.connectToPeer("127.0.0.1", b.listenPort()).join().success()).isTrue();
+		ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+		try {
+			// b hears from a every 10 ms, so b is never silent for an interval: only the refresh makes it ping.
+			sender.scheduleAtFixedRate(() -> a.sendBinary(b.peerId(), new byte[] { 1 }), 0, 10, TimeUnit.MILLISECONDS);
+			await().atMost(WAIT).until(() -> b.peer(a.peerId()).map(PeerInfo::rtt).isPresent());
+		}
+		finally {
+			sender.shutdownNow();
+		}
+	}
+
+	@Test
+	void acceptorPingsItselfWhenTheDialersLongerIntervalLeavesItSilent() {
+		// The dialer would ping only every 10 s; the acceptor times out after 1 s of silence unless its own PINGs
+		// (after 150 ms of silence) draw PONGs.
+		RatsClient dialer = this.nodes.start((c) -> c.pingInterval(Duration.ofSeconds(10)).peerTimeout(Duration.ofSeconds(30)));
+		RatsClient acceptor = this.nodes.start((c) -> c.pingInterval(Duration.ofMillis(100)).peerTimeout(Duration.ofSeconds(1)));
+		assertThat(dialer.connectToPeer("127.0.0.1", acceptor.listenPort()).join().success()).isTrue();
+		await().atMost(WAIT).until(() -> acceptor.peer(dialer.peerId()).map(PeerInfo::rtt).isPresent());
+		await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> acceptor.isConnected(dialer.peerId()));
+		assertThat(acceptor.metrics().get(RatsMetrics.PEERS_TIMED_OUT)).isZero();
 	}
 
 	@Test

@@ -177,6 +177,7 @@ public final class RatsConfig {
 	public Duration connectTimeout() { return this.connectTimeout; }
 	/** Time allowed from the moment a connection is open (TCP connected) to the end of the rats handshake. */
 	public Duration handshakeTimeout() { return this.handshakeTimeout; }
+	/** Silence from a peer after which a liveness ping is sent to it (and at least every 4 intervals for its RTT). */
 	public Duration pingInterval() { return this.pingInterval; }
 	/** A peer that sends nothing for this long is declared dead and disconnected. */
 	public Duration peerTimeout() { return this.peerTimeout; }

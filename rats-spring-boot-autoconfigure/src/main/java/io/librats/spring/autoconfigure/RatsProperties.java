@@ -71,7 +71,7 @@ public class RatsProperties implements InitializingBean {
 	/** Time allowed from an open connection to the end of the rats handshake. */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
-	/** Interval between liveness pings to each peer. */
+	/** Silence from a peer after which a liveness ping is sent to it. */
 	private Duration pingInterval = Duration.ofSeconds(15);
 
 	/** A peer that sends nothing for this long is declared dead. Must exceed the ping interval. */
