@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import com.sun.management.OperatingSystemMXBean;
 
@@ -68,8 +70,17 @@ final class Cpu {
 			// Ticks over ticks: the kernel's share needs both counts from the same 10-ms accounting.
 			double kernel = (this.processSystemTicks < 0 || start.processSystemTicks < 0 || coarse <= 0) ? Double.NaN
 					: (this.processSystemTicks - start.processSystemTicks) / TICKS_PER_SECOND / coarse;
+			Map<String, Double> others = new TreeMap<>();
+			if (precise) {
+				this.tasks.others().forEach((name, nanos) -> {
+					long used = nanos - start.tasks.others().getOrDefault(name, 0L);
+					if (used > 0) {
+						others.put(name, used / 1e9);
+					}
+				});
+			}
 			return new Usage(wall, process, compilers, housekeeping, rats, thread, machine, kernel,
-					(this.gcMillis - start.gcMillis) / 1e3, (this.jitMillis - start.jitMillis) / 1e3);
+					(this.gcMillis - start.gcMillis) / 1e3, (this.jitMillis - start.jitMillis) / 1e3, others);
 		}
 
 	}
@@ -88,10 +99,22 @@ final class Cpu {
 	 * @param kernel the share of {@code process} spent in the kernel (NaN if unknown)
 	 * @param gc time the JVM's collectors report for the window (pauses and concurrent cycles, wall time)
 	 * @param jit time the JIT compilers report for the window (CompilationMXBean)
+	 * @param otherThreads CPU seconds of each remaining thread, by name: not a compiler, housekeeping, rats' or the
+	 * calling thread (empty if unknown)
 	 */
 	record Usage(double wall, double process, double compilerThreads, double housekeepingThreads, double ratsThreads,
 			double callerThread, double machine,
-			double kernel, double gc, double jit) {
+			double kernel, double gc, double jit, Map<String, Double> otherThreads) {
+
+		/** The busiest of {@link #otherThreads}, as "name x.xx%" of a core, or "none". */
+		String busiestOtherThreads(int count) {
+			String listed = this.otherThreads.entrySet().stream()
+				.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+				.limit(count)
+				.map((e) -> String.format(Locale.ROOT, "%s %.2f%%", e.getKey(), 100 * e.getValue() / this.wall))
+				.collect(Collectors.joining(", "));
+			return listed.isEmpty() ? "none" : listed;
+		}
 
 		/** Share of this JVM's CPU time spent in the kernel (system calls: sockets, epoll, futex). */
 		double kernelShare() {
@@ -227,9 +250,10 @@ final class Cpu {
 	 * @param housekeepingNanos the part of {@code runNanos} of {@link #HOUSEKEEPING} threads
 	 * @param ratsNanos the part of {@code runNanos} of rats' threads (names starting {@code rats-})
 	 * @param callerNanos the part of {@code runNanos} of the thread that read them
+	 * @param others the run times of every other thread, summed by name
 	 */
 	record TaskTimes(Set<String> tids, long runNanos, long compilerNanos, long housekeepingNanos, long ratsNanos,
-			long callerNanos) {
+			long callerNanos, Map<String, Long> others) {
 
 		/**
 		 * HotSpot's periodic threads, as the kernel names them (15 characters): they wake on timers whatever the
@@ -248,6 +272,7 @@ final class Cpu {
 			long housekeeping = 0;
 			long rats = 0;
 			long caller = 0;
+			Map<String, Long> others = new HashMap<>();
 			String self;
 			try {
 				self = Path.of("/proc/thread-self").toRealPath().getFileName().toString();
@@ -281,6 +306,9 @@ final class Cpu {
 					else if (name.startsWith("rats-")) {
 						rats += run;
 					}
+					else if (!tid.equals(self)) {
+						others.merge(name, run, Long::sum);
+					}
 					if (tid.equals(self)) {
 						caller = run;
 					}
@@ -290,7 +318,7 @@ final class Cpu {
 			catch (IOException | RuntimeException ex) {
 				return null;
 			}
-			return new TaskTimes(tids, sum, compilers, housekeeping, rats, caller);
+			return new TaskTimes(tids, sum, compilers, housekeeping, rats, caller, others);
 		}
 
 		/** The thread's name as the kernel keeps it (15 characters), or "" if it ended. */

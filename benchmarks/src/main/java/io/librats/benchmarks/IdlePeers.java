@@ -93,11 +93,12 @@ final class IdlePeers {
 				table.print(System.out);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
-						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores%n", threads0, threads1,
+						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
+						threads0, threads1,
 						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent),
 						Table.num(100 * u.processCores()), Table.num(100 * u.housekeepingCores()),
 						Table.num(100 * u.ratsCores()), u.jit(), u.gc(),
-						Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()));
+						Table.num(100 * u.kernelShare()), Table.num(u.foreignCores()), u.busiestOtherThreads(4));
 				out.put(key + ".cpu", cpuPercent);
 				out.put(key + ".cpu.all", 100 * u.processCores());
 				out.put(key + ".cpu.jvm", 100 * u.housekeepingCores());
@@ -142,9 +143,9 @@ final class IdlePeers {
 				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
 				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
 						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core without the JIT compiler "
-						+ "threads and the measuring thread, %s%% with them (JIT %.2f s)%n", PEERS, kib(rss1 - rss0), kib(heap1 - heap0),
-						kib(direct1 - direct0), u.wall(), Table.num(cpuPercent), Table.num(100 * u.processCores()),
-						u.jit());
+						+ "threads and the measuring thread, %s%% with them (JIT %.2f s); busiest other threads: %s%n", PEERS,
+						kib(rss1 - rss0), kib(heap1 - heap0), kib(direct1 - direct0), u.wall(), Table.num(cpuPercent),
+						Table.num(100 * u.processCores()), u.jit(), u.busiestOtherThreads(4));
 				out.put("idle.conn.cpu", cpuPercent);
 				out.put("idle.conn.cpu.all", 100 * u.processCores());
 				out.put("idle.conn.cpu.jvm", 100 * u.housekeepingCores());
