@@ -179,10 +179,7 @@ public final class RatsClient implements AutoCloseable {
 				throw new StateFileCorruptException(this.knownPeers.file(), ex.getMessage(), ex);
 			}
 			String shortId = this.identity.peerId().substring(0, 8);
-			this.threads = this.config.sharedThreads() ? ThreadSet.shared(this.binding)
-					: ThreadSet.own(this.binding, (this.config.ioThreads() > 0) ? this.config.ioThreads()
-							: Math.min(2, Runtime.getRuntime().availableProcessors()), this.config.handlerThreads(),
-							shortId);
+			this.threads = ThreadSet.forNode(this.config, this.binding, shortId);
 			this.handlerExecutor = new NodeExecutor(this.threads.handlers);
 			this.scheduler = new NodeScheduler(this.threads.scheduler);
 			Transport transport = new Transport(this.config, this.identity, this.binding, this.threads.io,

@@ -11,15 +11,16 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.librats.config.RatsConfig;
 import io.librats.transport.NetworkBinding;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The threads nodes run on: Netty event loops, the handler pool and the scheduler. Either owned by one node, or
- * shared by every node of the JVM that asked for shared threads (one set per binding, reference counted, stopped
- * when the last of those nodes stops). Nodes never use these executors directly but through their own
+ * The threads nodes run on: Netty event loops, the handler pool and the scheduler. Either shared by every node of
+ * the JVM that shares, the default (one set per binding, reference counted, stopped when the last of those nodes
+ * stops), or owned by one node. Nodes never use these executors directly but through their own
  * {@link NodeExecutor} and {@link NodeScheduler} views, so stopping one node never stops another's work.
  */
 final class ThreadSet {
@@ -43,16 +44,22 @@ final class ThreadSet {
 				new LinkedBlockingQueue<>(), new DefaultThreadFactory("rats-handler-" + suffix, true));
 		this.scheduler = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("rats-scheduler-" + suffix, true));
 		this.scheduler.setRemoveOnCancelPolicy(true);
-		startThreads();
+		startThreads((key != null) ? Math.min(2, ioThreads) : ioThreads);
 	}
 
-	/** Threads of one node, named after it. */
-	static ThreadSet own(NetworkBinding binding, int ioThreads, int handlerThreads, String shortId) {
-		return new ThreadSet(null, binding, ioThreads, handlerThreads, shortId);
+	/** The threads a node with this configuration runs on: the shared ones, or its own named after it. */
+	static ThreadSet forNode(RatsConfig config, NetworkBinding binding, String shortId) {
+		if (config.sharedThreads()) {
+			return shared(binding);
+		}
+		int cores = Runtime.getRuntime().availableProcessors();
+		int io = (config.ioThreads() > 0) ? config.ioThreads() : Math.min(2, cores);
+		int handlers = (config.handlerThreads() > 0) ? config.handlerThreads() : Math.max(2, cores);
+		return new ThreadSet(null, binding, io, handlers, shortId);
 	}
 
 	/** The JVM's shared threads for this binding, created by the first node that asks. */
-	static ThreadSet shared(NetworkBinding binding) {
+	private static ThreadSet shared(NetworkBinding binding) {
 		synchronized (shared) {
 			ThreadSet set = shared.get(binding.name());
 			if (set != null) {
@@ -104,16 +111,19 @@ final class ThreadSet {
 	}
 
 	/**
-	 * Starts every thread now rather than on first use, so a started node's first connection or message does not
-	 * pay for thread creation.
+	 * Starts the handler and scheduler threads and the first event loops now rather than on first use, so a started
+	 * node's first connection or message does not pay for thread creation. The shared set starts only two loops up
+	 * front: on a many-core machine a process with one node would otherwise keep a loop per core idle, and Netty
+	 * starts the rest when connections are first assigned to them.
 	 */
-	private void startThreads() {
+	private void startThreads(int loopsToStart) {
 		this.handlers.prestartAllCoreThreads();
 		this.scheduler.prestartAllCoreThreads();
 		List<EventExecutor> loops = new ArrayList<>();
 		this.io.forEach(loops::add);
-		CountDownLatch started = new CountDownLatch(loops.size());
-		loops.forEach((loop) -> loop.execute(started::countDown));
+		List<EventExecutor> starting = loops.subList(0, Math.min(loopsToStart, loops.size()));
+		CountDownLatch started = new CountDownLatch(starting.size());
+		starting.forEach((loop) -> loop.execute(started::countDown));
 		try {
 			started.await(5, TimeUnit.SECONDS);
 		}

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import io.librats.config.RatsConfig;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +70,38 @@ class SharedThreadsTest {
 		RatsClient e = this.nodes.start((f) -> f.sharedThreads(true));
 		assertThat(d.connectToPeer("127.0.0.1", e.listenPort()).join().success()).as("shared threads start again")
 			.isTrue();
+	}
+
+	@Test
+	void nodesShareByDefaultAndTakeThreadsOfTheirOwnWhenGivenCounts() {
+		RatsClient sharing = this.nodes.start();
+		RatsClient owning = this.nodes.start((b) -> b.handlerThreads(1));
+		assertThat(sharing.config().sharedThreads()).isTrue();
+		assertThat(owning.config().sharedThreads()).isFalse();
+		String owner = owning.peerId().substring(0, 8);
+		assertThat(ratsThreadNames()).noneMatch((name) -> name.contains(sharing.peerId().substring(0, 8)))
+			.anyMatch((name) -> name.startsWith("rats-io-shared"))
+			.anyMatch((name) -> name.startsWith("rats-handler-" + owner))
+			.anyMatch((name) -> name.startsWith("rats-io-" + owner));
+		List<String> received = new CopyOnWriteArrayList<>();
+		owning.on("chat", (msg) -> received.add(Thread.currentThread().getName()));
+		assertThat(sharing.connectToPeer("127.0.0.1", owning.listenPort()).join().success()).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> owning.isConnected(sharing.peerId()));
+		sharing.send(owning.peerId(), "chat", sharing.jsonMapper().createObjectNode()).join();
+		await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1);
+		assertThat(received.get(0)).startsWith("rats-handler-" + owner);
+	}
+
+	@Test
+	void sharingAndThreadCountsOfItsOwnAtOnceIsAConfigurationError() {
+		assertThatThrownBy(() -> RatsConfig.builder().sharedThreads(true).ioThreads(2).build())
+			.isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sharedThreads(false)");
+		assertThat(RatsConfig.builder().build().sharedThreads()).isTrue();
+		assertThat(RatsConfig.builder().sharedThreads(false).build().sharedThreads()).isFalse();
+		assertThat(RatsConfig.builder().ioThreads(1).build().sharedThreads()).isFalse();
+		assertThat(RatsConfig.builder().build().toBuilder().handlerThreads(3).build().sharedThreads())
+			.as("an unset choice stays unset through toBuilder").isFalse();
+		assertThat(RatsConfig.builder().sharedThreads(true).build().toBuilder().build().sharedThreads()).isTrue();
 	}
 
 	@Test

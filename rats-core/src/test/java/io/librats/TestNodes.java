@@ -22,8 +22,6 @@ public final class TestNodes implements AutoCloseable {
 		return RatsConfig.builder()
 			.listenAddress(null)
 			.listenPort(0)
-			.handlerThreads(2)
-			.ioThreads(1)
 			.handshakeTimeout(Duration.ofSeconds(5))
 			.connectTimeout(Duration.ofSeconds(5))
 			.reconnectInitialDelay(Duration.ofMillis(100))

@@ -8,7 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 import io.librats.RatsClient;
 import io.librats.config.RatsConfig;
@@ -19,15 +24,18 @@ import io.librats.config.RatsConfig;
  * then left alone for 3 s. Reports the whole process' CPU in that window as a percentage of one core, and memory per
  * peer: resident set (from /proc/self/statm, as upstream) and the Java heap plus direct buffers after full GCs.
  *
- * <p>Measured twice. With threads of its own, a peer node runs with {@code ioThreads=1, handlerThreads=1}, the
- * counterpart of upstream's one reactor thread per node. With {@code sharedThreads=true} every node of the process,
- * the listening one included, runs on the JVM's one shared set of rats threads, which is how a process that hosts
- * many nodes is meant to run them. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
+ * <p>Measured twice. With default threads every node of the process, the listening one included, runs on the JVM's
+ * one shared set of rats threads. With threads of its own, a peer node runs with
+ * {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per node, and
+ * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
  * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
  */
 final class IdlePeers {
 
 	static final int PEERS = 32;
+
+	/** Where the floor threads' work goes, so that the JIT cannot drop it. */
+	static volatile int sink;
 
 	static final Duration WINDOW = Duration.ofSeconds(3);
 
@@ -58,10 +66,14 @@ final class IdlePeers {
 
 	static void measure(TransportOptions options, Env env, boolean shared, Map<String, Double> out) {
 		String key = shared ? "idle.shared" : "idle";
-		UnaryOperator<RatsConfig.Builder> threads = shared ? (b) -> b.sharedThreads(true)
+		UnaryOperator<RatsConfig.Builder> threads = shared ? UnaryOperator.identity()
 				: (b) -> b.ioThreads(1).handlerThreads(1);
 		try (Nodes nodes = new Nodes(env)) {
-			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16).sharedThreads(shared));
+			RatsClient server = nodes.start(shared ? (b) -> b.maxPeers(PEERS + 16)
+					: (b) -> b.maxPeers(PEERS + 16).sharedThreads(false));
+			if (server.config().sharedThreads() != shared) {
+				throw new IllegalStateException("the listening node does not run on the threads this run measures");
+			}
 			stopAll(connectPeers(env, server, threads), server);
 			long heap0 = Memory.heapUsedAfterGc();
 			long direct0 = Memory.direct().totalDirect();
@@ -85,7 +97,8 @@ final class IdlePeers {
 				}
 				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
-						+ (shared ? "all sharing the JVM's rats threads" : "threads of its own") + ")", "KiB");
+						+ (shared ? "with default threads: all share the JVM's rats threads" : "threads of its own")
+						+ ")", "KiB");
 				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
 				table.row("resident set, after full GCs", kib(rss2 - rss0));
 				table.row("Java heap after full GCs", kib(heap1 - heap0));
@@ -154,6 +167,66 @@ final class IdlePeers {
 				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 				child.call("close", "CLOSED", Duration.ofMinutes(1));
 			}
+		}
+	}
+
+	/**
+	 * The floor under a node with threads of its own: what one platform thread costs in resident memory once it has
+	 * run Java code, measured on {@value #PEERS} threads that compute a little and then wait. HotSpot touches a
+	 * thread's whole stack shadow zone ({@code StackShadowPages}, 20 pages on x86-64 and no fewer than 10) the first
+	 * time the thread calls an interpreted method, so no JVM thread stays as small as a native reactor thread.
+	 */
+	static void measureThreadFloor(Map<String, Double> out) throws InterruptedException {
+		parkedThreads();
+		long rss0 = residentBytes();
+		long rss1 = parkedThreads();
+		double perThread = (rss1 - rss0) / 1024.0 / PEERS;
+		System.out.printf("baseline: a platform thread that ran Java code and waits: %s KiB resident (StackShadowPages=%s)%n",
+				Table.num(perThread), vmOption("StackShadowPages"));
+		out.put("idle.thread.rss", perThread);
+	}
+
+	/** Starts {@value #PEERS} threads that compute and wait, reads the resident set while they wait, ends them. */
+	private static long parkedThreads() throws InterruptedException {
+		CountDownLatch ready = new CountDownLatch(PEERS);
+		CountDownLatch release = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < PEERS; i++) {
+			Thread t = new Thread(() -> {
+				sink = IntStream.range(0, 1000).map(Integer::reverse).sum();
+				ready.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, "thread-floor-" + i);
+			t.setDaemon(true);
+			t.start();
+			threads.add(t);
+		}
+		try {
+			if (!ready.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("threads did not start");
+			}
+			return residentBytes();
+		}
+		finally {
+			release.countDown();
+			for (Thread t : threads) {
+				t.join(10_000);
+			}
+		}
+	}
+
+	private static String vmOption(String name) {
+		try {
+			return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+				.getVMOption(name).getValue();
+		}
+		catch (RuntimeException ex) {
+			return "?";
 		}
 	}
 

@@ -16,6 +16,12 @@ final class Nodes implements AutoCloseable {
 
 	static final String LOOPBACK = "127.0.0.1";
 
+	/** What nodes with default threads run on, for reports. */
+	static String defaultThreads() {
+		return "the JVM's shared rats threads (" + Cpu.cores() + " event loops, " + Math.max(2, Cpu.cores())
+				+ " handler threads, 1 scheduler)";
+	}
+
 	private final Env env;
 
 	private final List<RatsClient> started = new ArrayList<>();

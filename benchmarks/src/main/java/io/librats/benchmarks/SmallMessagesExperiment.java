@@ -67,8 +67,7 @@ final class SmallMessagesExperiment {
 				specific.put("connections", "1 rats connection handshaken (sender -> receiver, "
 						+ sender.peers().size() + " peer on the sender, " + receiver.peers().size()
 						+ " on the receiver) + 1 raw Netty connection");
-				specific.put("nodes", "2 RatsClient in this JVM, defaults (ioThreads=" + Math.min(2, Cpu.cores())
-						+ ", handlerThreads=" + sender.config().handlerThreads() + "), 127.0.0.1");
+				specific.put("nodes", "2 RatsClient in this JVM, defaults (" + Nodes.defaultThreads() + "), 127.0.0.1");
 				specific.put("flow control", options.window + " messages in flight (Semaphore; permit returned when "
 						+ "the send future / channel promise completes)");
 				specific.put("receiver", "rats: handler counts (default Delivery.EXECUTOR, and IO_THREAD as a "

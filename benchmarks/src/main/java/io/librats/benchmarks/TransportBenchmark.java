@@ -48,8 +48,8 @@ public final class TransportBenchmark {
 		settings.put("byte buffers", Memory.allocatorName());
 		settings.put("encryption", env.encryption());
 		settings.put("aead", env.aead + " (" + env.aeadSource + "; ChaCha20-Poly1305 sessions only)");
-		settings.put("nodes", "RatsClient defaults on 127.0.0.1 (ioThreads=min(2, cores), handlerThreads=max(2, "
-				+ "cores)); idle peers ioThreads=1, handlerThreads=1, and again with every node on sharedThreads");
+		settings.put("nodes", "RatsClient defaults on 127.0.0.1: every node on " + Nodes.defaultThreads()
+				+ "; idle peers again with threads of their own (ioThreads=1, handlerThreads=1)");
 		settings.put("messages", "sendBinary / onBinary (upstream sends raw bytes on a named channel)");
 		settings.put("flush policy", Env.FLUSH_POLICY);
 		settings.put("warm-up", "each experiment repeats its own work until the JIT compilers are idle (at least "
@@ -136,8 +136,9 @@ public final class TransportBenchmark {
 						PacedTransfer.small(options, env, Delivery.EXECUTOR, "small.exec", values);
 					}
 					case "idle" -> {
-						IdlePeers.measure(options, env, false, values);
 						IdlePeers.measure(options, env, true, values);
+						IdlePeers.measure(options, env, false, values);
+						IdlePeers.measureThreadFloor(values);
 						IdlePeers.measurePerConnection(env, values);
 					}
 					case "burst" -> UnpacedBurst.measure(options, env, values);

@@ -40,6 +40,7 @@ public final class RatsConfig {
 	private final List<PeerAddress> peers;
 	private final int ioThreads;
 	private final int handlerThreads;
+	private final Boolean sharedThreadsSetting;
 	private final boolean sharedThreads;
 	private final boolean nativeTransport;
 	private final int maxOutboundBufferBytes;
@@ -81,8 +82,9 @@ public final class RatsConfig {
 		this.reconnectMaxAttempts = atLeast(b.reconnectMaxAttempts, 0, "reconnectMaxAttempts");
 		this.peers = List.copyOf(b.peers);
 		this.ioThreads = atLeast(b.ioThreads, 0, "ioThreads");
-		this.handlerThreads = atLeast(b.handlerThreads, 1, "handlerThreads");
-		this.sharedThreads = b.sharedThreads;
+		this.handlerThreads = atLeast(b.handlerThreads, 0, "handlerThreads");
+		this.sharedThreadsSetting = b.sharedThreads;
+		this.sharedThreads = sharedThreads(b);
 		this.nativeTransport = b.nativeTransport;
 		this.maxOutboundBufferBytes = atLeast(b.maxOutboundBufferBytes, 64 * 1024, "maxOutboundBufferBytes");
 		this.writeBufferLowWaterMark = atLeast(b.writeBufferLowWaterMark, 1, "writeBufferLowWaterMark");
@@ -107,6 +109,22 @@ public final class RatsConfig {
 		this.aead = b.aead;
 		this.aesGcm = b.aesGcm;
 		this.natTraversal = Objects.requireNonNull(b.natTraversal, "natTraversal");
+	}
+
+	/**
+	 * Shared unless the node was given thread counts of its own or told not to share; asking for both is a mistake
+	 * worth failing on rather than silently ignoring the counts.
+	 */
+	private static boolean sharedThreads(Builder b) {
+		boolean ownCounts = b.ioThreads > 0 || b.handlerThreads > 0;
+		if (b.sharedThreads == null) {
+			return !ownCounts;
+		}
+		if (b.sharedThreads && ownCounts) {
+			throw new IllegalArgumentException("ioThreads and handlerThreads size a node's own threads, "
+					+ "but sharedThreads is true: drop the counts or set sharedThreads(false)");
+		}
+		return b.sharedThreads;
 	}
 
 	static int atLeast(int value, int min, String name) {
@@ -144,7 +162,7 @@ public final class RatsConfig {
 		b.peers = this.peers;
 		b.ioThreads = this.ioThreads;
 		b.handlerThreads = this.handlerThreads;
-		b.sharedThreads = this.sharedThreads;
+		b.sharedThreads = this.sharedThreadsSetting;
 		b.nativeTransport = this.nativeTransport;
 		b.maxOutboundBufferBytes = this.maxOutboundBufferBytes;
 		b.writeBufferLowWaterMark = this.writeBufferLowWaterMark;
@@ -187,15 +205,25 @@ public final class RatsConfig {
 	public int reconnectMaxAttempts() { return this.reconnectMaxAttempts; }
 	/** Static peers to connect to at start and keep connected. */
 	public List<PeerAddress> peers() { return this.peers; }
-	/** Netty event loop threads of this node; 0 picks {@code min(2, cores)}. Ignored with {@link #sharedThreads()}. */
+	/**
+	 * Netty event loop threads of a node with threads of its own; 0 picks {@code min(2, cores)}. A count above 0
+	 * gives the node threads of its own unless {@link #sharedThreads()} was set explicitly.
+	 */
 	public int ioThreads() { return this.ioThreads; }
-	/** Threads running this node's message handlers and callbacks. Ignored with {@link #sharedThreads()}. */
+	/**
+	 * Threads running message handlers and callbacks of a node with threads of its own; 0 picks
+	 * {@code max(2, cores)}. A count above 0 gives the node threads of its own unless {@link #sharedThreads()} was set
+	 * explicitly.
+	 */
 	public int handlerThreads() { return this.handlerThreads; }
 	/**
 	 * Whether this node runs on the JVM's shared rats threads (one set of event loops, handler pool and scheduler for
-	 * every node that says so, started with the first and stopped with the last) instead of threads of its own. Meant
-	 * for processes that run many nodes: each then costs a few KiB instead of its own threads and their buffer caches.
-	 * Handlers of all sharing nodes compete for one pool, so one node's slow handler delays the others'.
+	 * every node that shares, started with the first and stopped with the last) instead of threads of its own. The
+	 * default, as with the shared event loops of gRPC and Reactor Netty: a node then costs a few KiB instead of its
+	 * own threads (each platform thread alone keeps about 90 KiB of stack resident) and their buffer caches, while a
+	 * process with one node runs about the same threads either way. Unset, a node shares unless given {@link #ioThreads()}
+	 * or {@link #handlerThreads()}; set it to {@code false} to isolate a node whose handlers must never wait behind
+	 * another node's, since sharing nodes' handlers compete for one pool.
 	 */
 	public boolean sharedThreads() { return this.sharedThreads; }
 	/** Use epoll when available; NIO otherwise. */
@@ -251,8 +279,8 @@ public final class RatsConfig {
 		private int reconnectMaxAttempts = 10;
 		private List<PeerAddress> peers = List.of();
 		private int ioThreads = 0;
-		private int handlerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-		private boolean sharedThreads = false;
+		private int handlerThreads = 0;
+		private Boolean sharedThreads;
 		private boolean nativeTransport = true;
 		private int maxOutboundBufferBytes = 64 * 1024 * 1024;
 		private int writeBufferLowWaterMark = 512 * 1024;

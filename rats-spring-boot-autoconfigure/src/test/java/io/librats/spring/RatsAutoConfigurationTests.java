@@ -65,6 +65,24 @@ class RatsAutoConfigurationTests {
 	}
 
 	@Test
+	void nodeSharesTheJvmsThreadsUnlessGivenThreadsOfItsOwn() {
+		ApplicationContextRunner bare = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(RatsAutoConfiguration.class))
+			.withPropertyValues("rats.port=0", "rats.state-dir=" + this.tmp.resolve("threads"));
+		bare.run((context) -> assertThat(context.getBean(RatsConfig.class).sharedThreads()).isTrue());
+		bare.withPropertyValues("rats.handler-threads=3").run((context) -> {
+			RatsConfig config = context.getBean(RatsConfig.class);
+			assertThat(config.sharedThreads()).isFalse();
+			assertThat(config.handlerThreads()).isEqualTo(3);
+		});
+		bare.withPropertyValues("rats.shared-threads=false")
+			.run((context) -> assertThat(context.getBean(RatsConfig.class).sharedThreads()).isFalse());
+		bare.withPropertyValues("rats.shared-threads=true", "rats.handler-threads=3")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure().rootCause().hasMessageContaining("sharedThreads(false)"));
+	}
+
+	@Test
 	void startsAListeningNodeWithPersistedIdentity() {
 		runner().run((context) -> {
 			assertThat(context).hasSingleBean(RatsClient.class).hasSingleBean(RatsConfig.class)

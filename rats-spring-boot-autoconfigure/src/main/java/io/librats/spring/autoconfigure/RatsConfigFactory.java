@@ -48,7 +48,10 @@ final class RatsConfigFactory {
 		if (p.getHandlerThreads() > 0) {
 			builder.handlerThreads(p.getHandlerThreads());
 		}
-		return builder.sharedThreads(p.isSharedThreads()).build();
+		if (p.getSharedThreads() != null) {
+			builder.sharedThreads(p.getSharedThreads());
+		}
+		return builder.build();
 	}
 
 	static MdnsConfig mdnsConfig(RatsProperties.Mdns mdns) {

@@ -89,14 +89,18 @@ public class RatsProperties implements InitializingBean {
 	/** Largest message (frame body) accepted or sent. */
 	private DataSize maxMessageSize = DataSize.ofBytes(RatsConfig.DEFAULT_MAX_FRAME_SIZE);
 
-	/** Threads running message handlers and listeners. 0 uses the core's default (the number of CPUs, at least 2). */
+	/**
+	 * Threads running message handlers and listeners, on threads of the node's own. 0 uses the core's default (the
+	 * number of CPUs, at least 2); a count above 0 gives the node threads of its own unless shared-threads is set.
+	 */
 	private int handlerThreads = 0;
 
 	/**
-	 * Whether the node runs on the JVM's shared rats threads (event loops, handler pool, scheduler) instead of its own.
-	 * Worth it when one JVM runs several nodes; handler-threads is then ignored.
+	 * Whether the node runs on the JVM's shared rats threads (event loops, handler pool, scheduler) instead of threads
+	 * of its own. Unset, the node shares unless handler-threads is set. Set false to keep this node's listeners from
+	 * ever waiting behind another node's in the same JVM.
 	 */
-	private boolean sharedThreads = false;
+	private Boolean sharedThreads;
 
 	private final State state = new State();
 
@@ -148,8 +152,8 @@ public class RatsProperties implements InitializingBean {
 	public void setMaxMessageSize(DataSize maxMessageSize) { this.maxMessageSize = maxMessageSize; }
 	public int getHandlerThreads() { return this.handlerThreads; }
 	public void setHandlerThreads(int handlerThreads) { this.handlerThreads = handlerThreads; }
-	public boolean isSharedThreads() { return this.sharedThreads; }
-	public void setSharedThreads(boolean sharedThreads) { this.sharedThreads = sharedThreads; }
+	public Boolean getSharedThreads() { return this.sharedThreads; }
+	public void setSharedThreads(Boolean sharedThreads) { this.sharedThreads = sharedThreads; }
 	public State getState() { return this.state; }
 	public Discovery getDiscovery() { return this.discovery; }
 	public Nat getNat() { return this.nat; }
