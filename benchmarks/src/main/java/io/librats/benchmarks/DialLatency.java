@@ -19,10 +19,10 @@ import io.librats.config.RatsConfig;
  * JIT warm-up of the same cycle ({@link #WARMUP_DIALS} dials, then until the compilers are idle), and the dials of
  * the cold JVM are reported beside them.
  *
- * <p>The fresh client node has threads of its own, as upstream's fresh {@code Node} has its reactor thread; the node
- * starts them in {@code start()}, before the clock, but a new thread still pays its first buffer allocations inside
- * the dial. The same 25 dials are therefore also measured with every node on the JVM's shared threads
- * ({@code sharedThreads=true}), where a fresh node costs what a long-running node pays for another dial.
+ * <p>The fresh client node has threads of its own ({@code sharedThreads=false}), as upstream's fresh {@code Node} has
+ * its reactor thread; the node starts them in {@code start()}, before the clock, but a new thread still pays its first
+ * buffer allocations inside the dial. The same 25 dials are therefore also measured with every node on the JVM's
+ * shared threads (the default), where a fresh node costs what a long-running node pays for another dial.
  */
 final class DialLatency {
 
@@ -38,7 +38,7 @@ final class DialLatency {
 
 	static void measure(TransportOptions options, Env env, Map<String, Double> out) {
 		try (Nodes nodes = new Nodes(env)) {
-			RatsClient server = nodes.start();
+			RatsClient server = nodes.start(OWN_THREADS);
 			double[] cold = dials(env, server, DIALS, OWN_THREADS);
 			String counted = warmUpByCount(env, server);
 			String warm = Cpu.warmUp(() -> dials(env, server, 20, OWN_THREADS), options.warmupSeconds,
@@ -83,9 +83,9 @@ final class DialLatency {
 				Table.num(Spin.percentile(ms, 1)), ms.length);
 	}
 
-	private static final UnaryOperator<RatsConfig.Builder> OWN_THREADS = UnaryOperator.identity();
+	private static final UnaryOperator<RatsConfig.Builder> OWN_THREADS = (b) -> b.sharedThreads(false);
 
-	private static final UnaryOperator<RatsConfig.Builder> SHARED_THREADS = (b) -> b.sharedThreads(true);
+	private static final UnaryOperator<RatsConfig.Builder> SHARED_THREADS = UnaryOperator.identity();
 
 	private static double[] sharedThreadDials(TransportOptions options, Env env) {
 		try (Nodes nodes = new Nodes(env)) {

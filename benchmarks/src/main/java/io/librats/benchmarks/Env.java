@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.librats.noise.AeadImplementation;
@@ -65,6 +67,30 @@ final class Env {
 	static String jvmFlags() {
 		var args = ManagementFactory.getRuntimeMXBean().getInputArguments();
 		return args.isEmpty() ? "(none)" : String.join(" ", args);
+	}
+
+	/**
+	 * The heap our child JVMs get unless the command line sizes it. Fixed, because G1 shrinks a heap whose initial
+	 * size is below its maximum after every full GC, and the idle experiment runs full GCs to read the live heap:
+	 * the resident set would then grow by the eden regions G1 commits again while the peers connect, not by what the
+	 * peers hold.
+	 */
+	static final List<String> FIXED_HEAP = List.of("-Xms2g", "-Xmx2g");
+
+	/** This JVM's flags, plus {@link #FIXED_HEAP} when they size neither end of the heap. */
+	static List<String> childJvmFlags() {
+		List<String> args = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
+		if (args.stream().noneMatch((a) -> a.startsWith("-Xms") || a.startsWith("-Xmx")
+				|| a.startsWith("-XX:InitialHeapSize") || a.startsWith("-XX:MaxHeapSize"))) {
+			args.addAll(FIXED_HEAP);
+		}
+		return args;
+	}
+
+	/** Whether this JVM's heap cannot shrink: its initial size is its maximum. */
+	static boolean heapFixed() {
+		var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+		return heap.getInit() == heap.getMax();
 	}
 
 	static String cpuModel() {
