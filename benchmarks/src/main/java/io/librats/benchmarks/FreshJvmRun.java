@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * One run of our transport suite in a JVM of its own, started with this JVM's flags (and a fixed heap unless they size
- * it, {@link Env#FIXED_HEAP}) and the same options; the child
+ * One run of our transport suite in a JVM of its own, started with this JVM's flags (and a heap G1 does not shrink,
+ * {@link Env#NO_HEAP_SHRINK}) and the same options; the child
  * sends its values back as one line ({@code THIN VALUES key=value;...}), so the parent tabulates them like a run of
  * its own.
  */

@@ -104,9 +104,9 @@ final class IdlePeers {
 				table.row("Java heap after full GCs", kib(heap1 - heap0));
 				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
 				table.print(System.out);
-				if (!Env.heapFixed()) {
-					System.out.println("note: this heap can shrink (-Xms below -Xmx), so the resident set also counts "
-							+ "the eden regions G1 commits again after the full GCs above; fresh-JVM runs fix the heap");
+				if (!Env.heapCannotShrink()) {
+					System.out.println("note: G1 may shrink this heap, so the resident set also counts the eden regions "
+							+ "it commits again after the full GCs above; fresh-JVM runs add " + Env.NO_HEAP_SHRINK);
 				}
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
