@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.librats.noise.AeadImplementation;
@@ -68,32 +66,6 @@ final class Env {
 		var args = ManagementFactory.getRuntimeMXBean().getInputArguments();
 		return args.isEmpty() ? "(none)" : String.join(" ", args);
 	}
-
-	/**
-	 * Added to our child JVMs' flags unless they say otherwise: G1 shrinks the heap after a full GC that leaves more
-	 * than {@code MaxHeapFreeRatio} (70 %) of it free, and the idle experiment runs full GCs to read the live heap, so
-	 * the resident set would then grow by the eden regions G1 commits again while the peers connect, not by what the
-	 * peers hold. Fixing the heap ({@code -Xms} = {@code -Xmx}) cures that too, but a 2 GiB committed heap costs idle
-	 * CPU of its own (HotSpot's periodic threads: about 1.6 % of a core more in the idle window).
-	 */
-	static final String NO_HEAP_SHRINK = "-XX:MaxHeapFreeRatio=100";
-
-	/** This JVM's flags, plus {@link #NO_HEAP_SHRINK} unless they set the ratio or fix the heap. */
-	static List<String> childJvmFlags() {
-		List<String> args = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-		if (args.stream().noneMatch((a) -> a.startsWith("-XX:MaxHeapFreeRatio") || a.startsWith("-Xms"))) {
-			args.add(NO_HEAP_SHRINK);
-		}
-		return args;
-	}
-
-	/** Whether G1 cannot shrink this JVM's heap: it is fixed, or no ratio of free space makes it shrink. */
-	static boolean heapCannotShrink() {
-		var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-		return heap.getInit() == heap.getMax() || ManagementFactory.getRuntimeMXBean().getInputArguments()
-			.contains(NO_HEAP_SHRINK);
-	}
-
 
 	static String cpuModel() {
 		try {

@@ -3,6 +3,7 @@ package io.librats.benchmarks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,8 +13,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * One run of our transport suite in a JVM of its own, started with this JVM's flags (and a heap G1 does not shrink,
- * {@link Env#NO_HEAP_SHRINK}) and the same options; the child
+ * One run of our transport suite in a JVM of its own, started with this JVM's flags and the same options; the child
  * sends its values back as one line ({@code THIN VALUES key=value;...}), so the parent tabulates them like a run of
  * its own.
  */
@@ -41,7 +41,7 @@ final class FreshJvmRun {
 			}
 		}
 		args.add("--child-run");
-		try (ChildProcess child = new ChildProcess(Env.childJvmFlags(), args)) {
+		try (ChildProcess child = new ChildProcess(ManagementFactory.getRuntimeMXBean().getInputArguments(), args)) {
 			System.out.println("fresh JVM: " + child.commandLine());
 			String reply = child.call(null, "VALUES", RUN_TIMEOUT);
 			String body = reply.substring("VALUES".length()).trim();

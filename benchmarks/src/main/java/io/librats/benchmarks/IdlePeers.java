@@ -27,8 +27,9 @@ import io.librats.config.RatsConfig;
  * <p>Measured twice. With default threads every node of the process, the listening one included, runs on the JVM's
  * one shared set of rats threads. With threads of its own, a peer node runs with
  * {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per node, and
- * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
- * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
+ * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect three times: the first round loads classes and compiles, full GCs then resize the heap
+ * to a size G1 keeps while the resident set is read ({@link Memory#steadyHeap}), the second touches the eden regions
+ * connecting needs, and the third is measured, so the figures hold the peers and not the JVM's one-time costs.
  */
 final class IdlePeers {
 
@@ -68,15 +69,20 @@ final class IdlePeers {
 		String key = shared ? "idle.shared" : "idle";
 		UnaryOperator<RatsConfig.Builder> threads = shared ? UnaryOperator.identity()
 				: (b) -> b.ioThreads(1).handlerThreads(1);
-		try (Nodes nodes = new Nodes(env)) {
+		try (Nodes nodes = new Nodes(env); Memory.SteadyHeap steady = Memory.steadyHeap()) {
 			RatsClient server = nodes.start(shared ? (b) -> b.maxPeers(PEERS + 16)
 					: (b) -> b.maxPeers(PEERS + 16).sharedThreads(false));
 			if (server.config().sharedThreads() != shared) {
 				throw new IllegalStateException("the listening node does not run on the threads this run measures");
 			}
 			stopAll(connectPeers(env, server, threads), server);
+			// Full GCs resize the heap now (steadyHeap); a second round touches the eden regions connecting needs, so
+			// that the resident set below grows by what the peers hold and not by first touches of the heap.
+			Memory.heapUsedAfterGc();
+			stopAll(connectPeers(env, server, threads), server);
 			long heap0 = Memory.heapUsedAfterGc();
 			long direct0 = Memory.direct().totalDirect();
+			long committed0 = Memory.heapCommitted();
 			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
 			long rss0 = residentBytes();
 			List<RatsClient> peers = connectPeers(env, server, threads);
@@ -96,6 +102,7 @@ final class IdlePeers {
 							+ " peers still connected after the idle window");
 				}
 				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
+				long committed1 = Memory.heapCommitted();
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
 						+ (shared ? "with default threads: all share the JVM's rats threads" : "threads of its own")
 						+ ")", "KiB");
@@ -104,10 +111,7 @@ final class IdlePeers {
 				table.row("Java heap after full GCs", kib(heap1 - heap0));
 				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
 				table.print(System.out);
-				if (!Env.heapCannotShrink()) {
-					System.out.println("note: G1 may shrink this heap, so the resident set also counts the eden regions "
-							+ "it commits again after the full GCs above; fresh-JVM runs add " + Env.NO_HEAP_SHRINK);
-				}
+				System.out.printf("heap committed %d -> %d MiB%n", committed0 >> 20, committed1 >> 20);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
 						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
@@ -134,16 +138,15 @@ final class IdlePeers {
 	 * HELLO, PONG), so that everything this process gains is what one listening rats node pays per connected peer.
 	 */
 	static void measurePerConnection(Env env, Map<String, Double> out) throws Exception {
-		try (Nodes nodes = new Nodes(env)) {
+		try (Nodes nodes = new Nodes(env); Memory.SteadyHeap steady = Memory.steadyHeap()) {
 			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
 			try (ChildProcess child = new ChildProcess(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of(
 					ThinPeerClients.COMMAND, Nodes.LOOPBACK, String.valueOf(server.listenPort()), env.aead.name(),
 					server.config().protocolId()))) {
 				child.call(null, "READY", Duration.ofSeconds(30));
-				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
-				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
-				child.call("close", "CLOSED", Duration.ofMinutes(1));
-				Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
+				openAndClose(child, server);
+				Memory.heapUsedAfterGc();
+				openAndClose(child, server);
 				long heap0 = Memory.heapUsedAfterGc();
 				long direct0 = Memory.direct().totalDirect();
 				long rss0 = residentBytes();
@@ -232,6 +235,14 @@ final class IdlePeers {
 		catch (RuntimeException ex) {
 			return "?";
 		}
+	}
+
+	/** One warm-up round of the thin peers: all connect, then all leave. */
+	private static void openAndClose(ChildProcess child, RatsClient server) throws Exception {
+		child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+		Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
+		child.call("close", "CLOSED", Duration.ofMinutes(1));
+		Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
 	}
 
 	private static String kib(long bytes) {

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 
 import javax.management.ObjectName;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -34,6 +36,38 @@ final class Memory {
 			used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
 		}
 		return used;
+	}
+
+	/**
+	 * Keeps G1 from resizing the heap while an experiment reads the resident set, until closed. G1 shrinks the heap
+	 * after a full GC that leaves more than {@code MaxHeapFreeRatio} of it free, and grows it again under allocation:
+	 * a resident set read across that would measure G1's sizing, not what the experiment holds. So the ratios are
+	 * set to keep at least 90 % of the heap free and never shrink it (both are manageable flags), which the next full
+	 * GC turns into a heap about ten times the live set; the previous values come back on close.
+	 */
+	static SteadyHeap steadyHeap() {
+		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+		String max = vm.getVMOption("MaxHeapFreeRatio").getValue();
+		String min = vm.getVMOption("MinHeapFreeRatio").getValue();
+		vm.setVMOption("MaxHeapFreeRatio", "100");
+		vm.setVMOption("MinHeapFreeRatio", "90");
+		return () -> {
+			vm.setVMOption("MinHeapFreeRatio", min);
+			vm.setVMOption("MaxHeapFreeRatio", max);
+		};
+	}
+
+	/** Restores G1's heap sizing. */
+	interface SteadyHeap extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+	/** Committed heap, bytes. */
+	static long heapCommitted() {
+		return MEMORY.getHeapMemoryUsage().getCommitted();
 	}
 
 	/**

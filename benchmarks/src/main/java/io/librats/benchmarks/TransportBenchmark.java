@@ -56,10 +56,8 @@ public final class TransportBenchmark {
 				+ options.warmupSeconds + " s, at most " + options.maxWarmupSeconds + " s) before it is measured");
 		settings.put("upstream", (options.upstream == null) ? "(not run; --upstream=PATH runs it)"
 				: options.upstream + ", commit " + UpstreamBenchTransport.commitOf(options.upstream));
-		settings.put("our runs", options.freshJvm() ? "each in a JVM of its own (as each upstream run is a process "
-				+ "of its own), with " + String.join(" ", Env.childJvmFlags()) + " (" + Env.NO_HEAP_SHRINK
-				+ " unless the flags set it: a heap G1 shrinks turns the idle row's resident set into a measure of "
-				+ "eden regions committed again)" : "in this JVM");
+		settings.put("our runs", options.freshJvm() ? "each in a JVM of its own, with this JVM's flags (as each "
+				+ "upstream run is a process of its own)" : "in this JVM");
 		settings.put("load average at start", loadAtStart);
 		int width = settings.keySet().stream().mapToInt(String::length).max().orElse(10);
 		settings.forEach((key, value) -> System.out.printf("  %-" + width + "s : %s%n", key, value));
