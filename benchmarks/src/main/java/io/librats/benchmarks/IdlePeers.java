@@ -27,9 +27,8 @@ import io.librats.config.RatsConfig;
  * <p>Measured twice. With default threads every node of the process, the listening one included, runs on the JVM's
  * one shared set of rats threads. With threads of its own, a peer node runs with
  * {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per node, and
- * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect three times: the first round loads classes and compiles, full GCs then resize the heap
- * to a size G1 keeps while the resident set is read ({@link Memory#steadyHeap}), the second touches the eden regions
- * connecting needs, and the third is measured, so the figures hold the peers and not the JVM's one-time costs.
+ * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
+ * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
  */
 final class IdlePeers {
 
@@ -69,29 +68,23 @@ final class IdlePeers {
 		String key = shared ? "idle.shared" : "idle";
 		UnaryOperator<RatsConfig.Builder> threads = shared ? UnaryOperator.identity()
 				: (b) -> b.ioThreads(1).handlerThreads(1);
-		try (Nodes nodes = new Nodes(env); Memory.SteadyHeap steady = Memory.steadyHeap()) {
+		try (Nodes nodes = new Nodes(env)) {
 			RatsClient server = nodes.start(shared ? (b) -> b.maxPeers(PEERS + 16)
 					: (b) -> b.maxPeers(PEERS + 16).sharedThreads(false));
 			if (server.config().sharedThreads() != shared) {
 				throw new IllegalStateException("the listening node does not run on the threads this run measures");
 			}
 			stopAll(connectPeers(env, server, threads), server);
-			// Full GCs resize the heap now (steadyHeap); a second round touches the eden regions connecting needs, so
-			// that the resident set below grows by what the peers hold and not by first touches of the heap.
-			Memory.heapUsedAfterGc();
-			stopAll(connectPeers(env, server, threads), server);
 			long heap0 = Memory.heapUsedAfterGc();
 			long direct0 = Memory.direct().totalDirect();
-			long committed0 = Memory.heapCommitted();
 			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
-			long rss0 = residentBytes();
+			Memory.Resident rss0 = Memory.resident();
 			List<RatsClient> peers = connectPeers(env, server, threads);
 			long connected = System.nanoTime();
 			try {
-				long rss1 = residentBytes();
+				Memory.Resident rss1 = Memory.resident();
 				long heap1 = Memory.heapUsedAfterGc();
 				long direct1 = Memory.direct().totalDirect();
-				long rss2 = residentBytes();
 				int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
 				settle(connected);
 				Cpu.Sample s0 = Cpu.sample();
@@ -102,16 +95,11 @@ final class IdlePeers {
 							+ " peers still connected after the idle window");
 				}
 				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
-				long committed1 = Memory.heapCommitted();
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
 						+ (shared ? "with default threads: all share the JVM's rats threads" : "threads of its own")
 						+ ")", "KiB");
-				table.row("resident set, right after connecting (upstream's measure)", kib(rss1 - rss0));
-				table.row("resident set, after full GCs", kib(rss2 - rss0));
-				table.row("Java heap after full GCs", kib(heap1 - heap0));
-				table.row("direct buffers (JDK pool + Netty cleaner-less)", kib(direct1 - direct0));
+				memoryRows(table, key, rss0, rss1, heap1 - heap0, direct1 - direct0, out);
 				table.print(System.out);
-				System.out.printf("heap committed %d -> %d MiB%n", committed0 >> 20, committed1 >> 20);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
 						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
@@ -124,8 +112,6 @@ final class IdlePeers {
 				out.put(key + ".cpu.all", 100 * u.processCores());
 				out.put(key + ".cpu.jvm", 100 * u.housekeepingCores());
 				out.put(key + ".cpu.rats", 100 * u.ratsCores());
-				out.put(key + ".rss", (rss1 - rss0) / 1024.0 / PEERS);
-				out.put(key + ".heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 			}
 			finally {
 				stopAll(peers, server);
@@ -138,40 +124,42 @@ final class IdlePeers {
 	 * HELLO, PONG), so that everything this process gains is what one listening rats node pays per connected peer.
 	 */
 	static void measurePerConnection(Env env, Map<String, Double> out) throws Exception {
-		try (Nodes nodes = new Nodes(env); Memory.SteadyHeap steady = Memory.steadyHeap()) {
+		try (Nodes nodes = new Nodes(env)) {
 			RatsClient server = nodes.start((b) -> b.maxPeers(PEERS + 16));
 			try (ChildProcess child = new ChildProcess(List.of("-XX:+UseSerialGC", "-Xmx256m"), List.of(
 					ThinPeerClients.COMMAND, Nodes.LOOPBACK, String.valueOf(server.listenPort()), env.aead.name(),
 					server.config().protocolId()))) {
 				child.call(null, "READY", Duration.ofSeconds(30));
-				openAndClose(child, server);
-				Memory.heapUsedAfterGc();
-				openAndClose(child, server);
+				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
+				child.call("close", "CLOSED", Duration.ofMinutes(1));
+				Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
 				long heap0 = Memory.heapUsedAfterGc();
 				long direct0 = Memory.direct().totalDirect();
-				long rss0 = residentBytes();
+				Memory.Resident rss0 = Memory.resident();
 				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
 				Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), PEERS + " peers");
 				long connected = System.nanoTime();
-				long rss1 = residentBytes();
+				Memory.Resident rss1 = Memory.resident();
 				long heap1 = Memory.heapUsedAfterGc();
 				long direct1 = Memory.direct().totalDirect();
+				Table table = new Table("per peer (" + PEERS + " peers in another JVM: what the listening node pays)",
+						"KiB");
+				memoryRows(table, "idle.conn", rss0, rss1, heap1 - heap0, direct1 - direct0, out);
+				table.print(System.out);
 				settle(connected);
 				Cpu.Sample s0 = Cpu.sample();
 				Memory.sleep(WINDOW.toMillis());
 				Cpu.Usage u = Cpu.sample().since(s0);
 				double cpuPercent = 100 * u.processCoresWithoutJitOrCaller();
-				System.out.printf("%d peers in another JVM, per peer on the listening node: resident set %s KiB, heap "
-						+ "after GC %s KiB, direct %s KiB; idle window %.2f s: %s%% of a core without the JIT compiler "
+				System.out.printf("%d peers in another JVM: idle window %.2f s: %s%% of a core without the JIT compiler "
 						+ "threads and the measuring thread, %s%% with them (JIT %.2f s); busiest other threads: %s%n", PEERS,
-						kib(rss1 - rss0), kib(heap1 - heap0), kib(direct1 - direct0), u.wall(), Table.num(cpuPercent),
-						Table.num(100 * u.processCores()), u.jit(), u.busiestOtherThreads(4));
+						u.wall(), Table.num(cpuPercent), Table.num(100 * u.processCores()), u.jit(),
+						u.busiestOtherThreads(4));
 				out.put("idle.conn.cpu", cpuPercent);
 				out.put("idle.conn.cpu.all", 100 * u.processCores());
 				out.put("idle.conn.cpu.jvm", 100 * u.housekeepingCores());
 				out.put("idle.conn.cpu.rats", 100 * u.ratsCores());
-				out.put("idle.conn.rss", (rss1 - rss0) / 1024.0 / PEERS);
-				out.put("idle.conn.heap", (heap1 - heap0 + direct1 - direct0) / 1024.0 / PEERS);
 				child.call("close", "CLOSED", Duration.ofMinutes(1));
 			}
 		}
@@ -237,12 +225,24 @@ final class IdlePeers {
 		}
 	}
 
-	/** One warm-up round of the thin peers: all connect, then all leave. */
-	private static void openAndClose(ChildProcess child, RatsClient server) throws Exception {
-		child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
-		Nodes.await(() -> server.peerCount() == PEERS, Duration.ofSeconds(30), "warm-up peers");
-		child.call("close", "CLOSED", Duration.ofMinutes(1));
-		Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
+	/**
+	 * The memory rows of one measurement, per peer. Upstream's measure is the growth of the resident set; on a JVM that
+	 * growth also holds the heap pages G1 happened to touch for the first time while the peers connected, which
+	 * depends on the collector's sizing, not on the peers (the same run reads anywhere from 0 to 150 KiB). So the
+	 * goal row counts what grew outside the heap (stacks, direct buffers, malloc, code) plus the live heap after GC.
+	 */
+	private static void memoryRows(Table table, String key, Memory.Resident rss0, Memory.Resident rss1, long liveHeap,
+			long direct, Map<String, Double> out) {
+		long outside = rss1.outsideHeap() - rss0.outsideHeap();
+		table.row("resident set growth as read (upstream's measure)", kib(rss1.total() - rss0.total()));
+		table.row("  of which Java heap pages", kib(rss1.heap() - rss0.heap()));
+		table.row("  of which outside the heap (stacks, direct buffers, malloc, code)", kib(outside));
+		table.row("Java heap live after full GCs", kib(liveHeap));
+		table.row("direct buffers (JDK pool + Netty cleaner-less; inside the line outside the heap)", kib(direct));
+		table.row("resident per peer: outside the heap + live heap", kib(outside + liveHeap));
+		out.put(key + ".rss", (outside + liveHeap) / 1024.0 / PEERS);
+		out.put(key + ".rss.raw", (rss1.total() - rss0.total()) / 1024.0 / PEERS);
+		out.put(key + ".heap", (liveHeap + direct) / 1024.0 / PEERS);
 	}
 
 	private static String kib(long bytes) {

@@ -1,16 +1,18 @@
 package io.librats.benchmarks;
 
+import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.management.JMException;
 import javax.management.ObjectName;
-
-import com.sun.management.HotSpotDiagnosticMXBean;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -39,35 +41,71 @@ final class Memory {
 	}
 
 	/**
-	 * Keeps G1 from resizing the heap while an experiment reads the resident set, until closed. G1 shrinks the heap
-	 * after a full GC that leaves more than {@code MaxHeapFreeRatio} of it free, and grows it again under allocation:
-	 * a resident set read across that would measure G1's sizing, not what the experiment holds. So the ratios are
-	 * set to keep at least 90 % of the heap free and never shrink it (both are manageable flags), which the next full
-	 * GC turns into a heap about ten times the live set; the previous values come back on close.
+	 * This process' resident set, and the part of it inside the Java heap's reserved range.
+	 *
+	 * @param total resident bytes of the whole process (the sum over /proc/self/smaps, as statm counts)
+	 * @param heap resident bytes inside the Java heap
 	 */
-	static SteadyHeap steadyHeap() {
-		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-		String max = vm.getVMOption("MaxHeapFreeRatio").getValue();
-		String min = vm.getVMOption("MinHeapFreeRatio").getValue();
-		vm.setVMOption("MaxHeapFreeRatio", "100");
-		vm.setVMOption("MinHeapFreeRatio", "90");
-		return () -> {
-			vm.setVMOption("MinHeapFreeRatio", min);
-			vm.setVMOption("MaxHeapFreeRatio", max);
-		};
-	}
+	record Resident(long total, long heap) {
 
-	/** Restores G1's heap sizing. */
-	interface SteadyHeap extends AutoCloseable {
-
-		@Override
-		void close();
+		/** Resident bytes outside the Java heap: thread stacks, direct buffers, malloc, code, metadata. */
+		long outsideHeap() {
+			return this.total - this.heap;
+		}
 
 	}
 
-	/** Committed heap, bytes. */
-	static long heapCommitted() {
-		return MEMORY.getHeapMemoryUsage().getCommitted();
+	private static final Pattern SMAPS_RANGE = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) .*");
+
+	private static final Pattern HEAP_RANGE = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
+
+	/**
+	 * Reads {@link Resident} from /proc/self/smaps. The heap's share is worth telling apart on a JVM: G1 first touches
+	 * heap pages as it allocates into regions it has not used before or commits again after shrinking, so the resident
+	 * set grows with the collector's sizing decisions, while what the program keeps is the live heap after GC.
+	 */
+	static Resident resident() {
+		long[] heap = heapRange();
+		long total = 0;
+		long inHeap = 0;
+		boolean inside = false;
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+				Matcher range = SMAPS_RANGE.matcher(line);
+				if (range.matches()) {
+					long start = Long.parseUnsignedLong(range.group(1), 16);
+					inside = start >= heap[0] && start < heap[1];
+				}
+				else if (line.startsWith("Rss:")) {
+					long kib = Long.parseLong(line.substring(4).trim().split("\\s+")[0]);
+					total += kib * 1024;
+					if (inside) {
+						inHeap += kib * 1024;
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot read /proc/self/smaps", ex);
+		}
+		return new Resident(total, inHeap);
+	}
+
+	/** The Java heap's reserved address range, from the {@code GC.heap_info} diagnostic command. */
+	private static long[] heapRange() {
+		try {
+			Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+					new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
+					new Object[] { new String[0] }, new String[] { String[].class.getName() });
+			Matcher m = HEAP_RANGE.matcher(String.valueOf(text));
+			if (!m.find()) {
+				throw new IllegalStateException("no heap range in GC.heap_info: " + text);
+			}
+			return new long[] { Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16) };
+		}
+		catch (JMException ex) {
+			throw new IllegalStateException("GC.heap_info failed", ex);
+		}
 	}
 
 	/**
