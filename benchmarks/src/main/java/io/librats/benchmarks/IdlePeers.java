@@ -39,6 +39,13 @@ final class IdlePeers {
 
 	static final Duration WINDOW = Duration.ofSeconds(3);
 
+	/**
+	 * Rounds of 32 peers connecting and leaving before the measured one, and then a wait for the JIT: with one round
+	 * the JIT was still compiling the connect path in the measured round, and its code cache and compiler arenas
+	 * (about 20 KiB and 9 KiB per peer) read as the peers' memory.
+	 */
+	static final int WARMUP_ROUNDS = 3;
+
 	/** At most this long for the JIT to finish compiling what connecting the peers made hot, before the window. */
 	static final double JIT_IDLE_WAIT_SECONDS = 15;
 
@@ -74,8 +81,12 @@ final class IdlePeers {
 			if (server.config().sharedThreads() != shared) {
 				throw new IllegalStateException("the listening node does not run on the threads this run measures");
 			}
-			stopAll(connectPeers(env, server, threads), server);
+			for (int round = 0; round < WARMUP_ROUNDS; round++) {
+				stopAll(connectPeers(env, server, threads), server);
+			}
+			Cpu.awaitJitIdle(JIT_IDLE_WAIT_SECONDS);
 			long heap0 = Memory.heapUsedAfterGc();
+			long live0 = Memory.liveHeap();
 			long direct0 = Memory.direct().totalDirect();
 			int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
 			Memory.Resident rss0 = Memory.resident();
@@ -84,6 +95,7 @@ final class IdlePeers {
 			try {
 				Memory.Resident rss1 = Memory.resident();
 				long heap1 = Memory.heapUsedAfterGc();
+				long live1 = Memory.liveHeap();
 				long direct1 = Memory.direct().totalDirect();
 				int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
 				settle(connected);
@@ -98,7 +110,7 @@ final class IdlePeers {
 				Table table = new Table("per peer (" + PEERS + " peers, each a whole node, "
 						+ (shared ? "with default threads: all share the JVM's rats threads" : "threads of its own")
 						+ ")", "KiB");
-				memoryRows(table, key, rss0, rss1, heap1 - heap0, direct1 - direct0, out);
+				memoryRows(table, key, rss0, rss1, live1 - live0, heap1 - heap0, direct1 - direct0, out);
 				table.print(System.out);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
@@ -135,6 +147,7 @@ final class IdlePeers {
 				child.call("close", "CLOSED", Duration.ofMinutes(1));
 				Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(30), "warm-up peers to leave");
 				long heap0 = Memory.heapUsedAfterGc();
+				long live0 = Memory.liveHeap();
 				long direct0 = Memory.direct().totalDirect();
 				Memory.Resident rss0 = Memory.resident();
 				child.call("open " + PEERS, "OPENED", Duration.ofMinutes(1));
@@ -142,10 +155,11 @@ final class IdlePeers {
 				long connected = System.nanoTime();
 				Memory.Resident rss1 = Memory.resident();
 				long heap1 = Memory.heapUsedAfterGc();
+				long live1 = Memory.liveHeap();
 				long direct1 = Memory.direct().totalDirect();
 				Table table = new Table("per peer (" + PEERS + " peers in another JVM: what the listening node pays)",
 						"KiB");
-				memoryRows(table, "idle.conn", rss0, rss1, heap1 - heap0, direct1 - direct0, out);
+				memoryRows(table, "idle.conn", rss0, rss1, live1 - live0, heap1 - heap0, direct1 - direct0, out);
 				table.print(System.out);
 				settle(connected);
 				Cpu.Sample s0 = Cpu.sample();
@@ -227,20 +241,25 @@ final class IdlePeers {
 
 	/**
 	 * The memory rows of one measurement, per peer. Upstream's measure is the growth of the resident set; on a JVM that
-	 * growth also holds the heap pages G1 happened to touch for the first time while the peers connected, which
-	 * depends on the collector's sizing, not on the peers (the same run reads anywhere from 0 to 150 KiB). So the
-	 * goal row counts what grew outside the heap (stacks, direct buffers, malloc, code) plus the live heap after GC.
+	 * growth also holds heap pages G1 happened to touch for the first time while the peers connected, which depends on
+	 * the collector's sizing, not on the peers (the same run reads anywhere from 0 to 200 KiB), and the code the JIT
+	 * compiled meanwhile, one-time work a native program does not have (as the CPU rows leave out the JIT's threads).
+	 * So the goal row counts the growth of native data (stacks, malloc, direct buffers, class metadata) plus the objects
+	 * alive on the heap after a full GC ({@link Memory#liveHeap}).
 	 */
 	private static void memoryRows(Table table, String key, Memory.Resident rss0, Memory.Resident rss1, long liveHeap,
-			long direct, Map<String, Double> out) {
-		long outside = rss1.outsideHeap() - rss0.outsideHeap();
+			long usedHeap, long direct, Map<String, Double> out) {
+		long nativeData = rss1.nativeData() - rss0.nativeData();
 		table.row("resident set growth as read (upstream's measure)", kib(rss1.total() - rss0.total()));
 		table.row("  of which Java heap pages", kib(rss1.heap() - rss0.heap()));
-		table.row("  of which outside the heap (stacks, direct buffers, malloc, code)", kib(outside));
-		table.row("Java heap live after full GCs", kib(liveHeap));
-		table.row("direct buffers (JDK pool + Netty cleaner-less; inside the line outside the heap)", kib(direct));
-		table.row("resident per peer: outside the heap + live heap", kib(outside + liveHeap));
-		out.put(key + ".rss", (outside + liveHeap) / 1024.0 / PEERS);
+		table.row("  of which JIT code cache", kib(rss1.code() - rss0.code()));
+		table.row("  of which file mappings (library and JDK code first run)", kib(rss1.files() - rss0.files()));
+		table.row("  of which native data (stacks, malloc, direct buffers, class metadata)", kib(nativeData));
+		table.row("Java heap live after a full GC (class histogram)", kib(liveHeap));
+		table.row("Java heap in use after full GCs (G1's count, regions filled to their tops)", kib(usedHeap));
+		table.row("direct buffers (JDK pool + Netty cleaner-less; part of native data)", kib(direct));
+		table.row("resident per peer: native data + live heap", kib(nativeData + liveHeap));
+		out.put(key + ".rss", (nativeData + liveHeap) / 1024.0 / PEERS);
 		out.put(key + ".rss.raw", (rss1.total() - rss0.total()) / 1024.0 / PEERS);
 		out.put(key + ".heap", (liveHeap + direct) / 1024.0 / PEERS);
 	}
