@@ -22,13 +22,15 @@ import io.librats.config.RatsConfig;
  * Transport experiment {@code idle}, as upstream's {@code bench_idle}: 32 peers, each a whole node of its own (so a
  * figure per peer covers both ends of its connection and the peer node itself), connected to one listening node and
  * then left alone for 3 s. Reports the whole process' CPU in that window as a percentage of one core, and memory per
- * peer: resident set (from /proc/self/statm, as upstream) and the Java heap plus direct buffers after full GCs.
+ * peer: the resident set's growth (as upstream reads it, split by {@link #memoryRows}), and the live heap and direct
+ * buffers after full GCs.
  *
  * <p>Measured twice. With default threads every node of the process, the listening one included, runs on the JVM's
  * one shared set of rats threads. With threads of its own, a peer node runs with
  * {@code ioThreads=1, handlerThreads=1}, the counterpart of upstream's one reactor thread per node, and
- * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect twice: the first round loads classes, compiles and lets the heap settle, and is thrown
- * away; the second is measured, so the figures hold the peers and not the JVM's one-time costs.
+ * {@link #measureThreadFloor} shows what such a thread alone costs. The 32 peers connect and leave
+ * {@value #WARMUP_ROUNDS} times first, which loads classes, compiles and lets the heap settle; the round after that is
+ * measured, so the figures hold the peers and not the JVM's one-time costs.
  */
 final class IdlePeers {
 
@@ -113,8 +115,8 @@ final class IdlePeers {
 				memoryRows(table, key, rss0, rss1, live1 - live0, heap1 - heap0, direct1 - direct0, out);
 				table.print(System.out);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
-						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads %s%% and rats' threads "
-						+ "%s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
+						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads "
+						+ "%s%% and rats' threads %s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
 						threads0, threads1,
 						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent),
 						Table.num(100 * u.processCores()), Table.num(100 * u.housekeepingCores()),

@@ -219,11 +219,11 @@ public final class RatsConfig {
 	/**
 	 * Whether this node runs on the JVM's shared rats threads (one set of event loops, handler pool and scheduler for
 	 * every node that shares, started with the first and stopped with the last) instead of threads of its own. The
-	 * default, as with the shared event loops of gRPC and Reactor Netty: a node then costs a few KiB instead of its
-	 * own threads (each platform thread alone keeps about 90 KiB of stack resident) and their buffer caches, while a
-	 * process with one node runs about the same threads either way. Unset, a node shares unless given {@link #ioThreads()}
-	 * or {@link #handlerThreads()}; set it to {@code false} to isolate a node whose handlers must never wait behind
-	 * another node's, since sharing nodes' handlers compete for one pool.
+	 * default, as with the shared event loops of gRPC and Reactor Netty: an idle node then costs about 25 KiB instead
+	 * of its own threads (each platform thread alone keeps 40–90 KiB of stack resident) and their buffer caches,
+	 * while a process with one node runs about the same threads either way. Unset, a node shares unless given
+	 * {@link #ioThreads()} or {@link #handlerThreads()}; set it to {@code false} to isolate a node whose handlers must
+	 * never wait behind another node's, since sharing nodes' handlers compete for one pool.
 	 */
 	public boolean sharedThreads() { return this.sharedThreads; }
 	/** Use epoll when available; NIO otherwise. */
