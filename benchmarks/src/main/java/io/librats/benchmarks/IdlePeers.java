@@ -1,9 +1,6 @@
 package io.librats.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,10 +186,10 @@ final class IdlePeers {
 	 */
 	static void measureThreadFloor(Map<String, Double> out) throws InterruptedException {
 		parkedThreads();
-		long rss0 = residentBytes();
+		long rss0 = Memory.resident().nativeData();
 		long rss1 = parkedThreads();
 		double perThread = (rss1 - rss0) / 1024.0 / PEERS;
-		System.out.printf("baseline: a platform thread that ran Java code and waits: %s KiB resident (StackShadowPages=%s)%n",
+		System.out.printf("baseline: a platform thread that ran Java code and waits: %s KiB of native data resident (StackShadowPages=%s)%n",
 				Table.num(perThread), vmOption("StackShadowPages"));
 		out.put("idle.thread.rss", perThread);
 	}
@@ -221,7 +218,7 @@ final class IdlePeers {
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("threads did not start");
 			}
-			return residentBytes();
+			return Memory.resident().nativeData();
 		}
 		finally {
 			release.countDown();
@@ -285,17 +282,6 @@ final class IdlePeers {
 	private static void stopAll(List<RatsClient> peers, RatsClient server) {
 		peers.forEach(RatsClient::stop);
 		Nodes.await(() -> server.peerCount() == 0, Duration.ofSeconds(10), "the server to retire its peers");
-	}
-
-	/** Resident set size of this process, from /proc/self/statm (pages). */
-	static long residentBytes() {
-		try {
-			String[] f = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
-			return Long.parseLong(f[1]) * 4096;
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new IllegalStateException("cannot read /proc/self/statm", ex);
-		}
 	}
 
 }

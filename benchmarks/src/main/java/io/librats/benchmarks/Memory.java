@@ -60,7 +60,7 @@ final class Memory {
 
 	}
 
-	private static final Pattern SMAPS_RANGE = Pattern.compile("^([0-9a-f]+)-[0-9a-f]+ (\\S+) \\S+ \\S+ (\\d+)\\s*(.*)$");
+	private static final Pattern SMAPS_RANGE = Pattern.compile("^([0-9a-f]+)-[0-9a-f]+ (\\S+) \\S+ \\S+ (\\d+).*$");
 
 	private static final Pattern HEAP_RANGE = Pattern.compile("\\[0x([0-9a-f]+), 0x([0-9a-f]+)\\)");
 
