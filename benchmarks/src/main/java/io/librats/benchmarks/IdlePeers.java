@@ -113,7 +113,8 @@ final class IdlePeers {
 				table.print(System.out);
 				System.out.printf("threads: %d -> %d (%s per peer node); idle window %.2f s: %s%% of a core without the "
 						+ "JIT compiler threads and the measuring thread, %s%% with them, of which HotSpot's periodic threads "
-						+ "%s%% and rats' threads %s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; busiest other threads: %s%n",
+						+ "%s%% and rats' threads %s%% (JIT %.2f s, GC %.2f s, %s%% kernel), other processes %s cores; "
+						+ "busiest other threads: %s%n",
 						threads0, threads1,
 						Table.num((threads1 - threads0) / (double) PEERS), u.wall(), Table.num(cpuPercent),
 						Table.num(100 * u.processCores()), Table.num(100 * u.housekeepingCores()),
@@ -189,8 +190,8 @@ final class IdlePeers {
 		long rss0 = Memory.resident().nativeData();
 		long rss1 = parkedThreads();
 		double perThread = (rss1 - rss0) / 1024.0 / PEERS;
-		System.out.printf("baseline: a platform thread that ran Java code and waits: %s KiB of native data resident (StackShadowPages=%s)%n",
-				Table.num(perThread), vmOption("StackShadowPages"));
+		System.out.printf("baseline: a platform thread that ran Java code and waits: %s KiB of native data resident "
+				+ "(StackShadowPages=%s)%n", Table.num(perThread), vmOption("StackShadowPages"));
 		out.put("idle.thread.rss", perThread);
 	}
 

@@ -71,7 +71,7 @@ final class Memory {
 	 * code cache and file mappings grow with what the JIT compiles and what code runs for the first time.
 	 */
 	static Resident resident() {
-		long[] heap = heapRange();
+		long[] heap = HeapRange.BOUNDS;
 		long total = 0;
 		long inHeap = 0;
 		long code = 0;
@@ -101,6 +101,13 @@ final class Memory {
 			throw new IllegalStateException("cannot read /proc/self/smaps", ex);
 		}
 		return new Resident(total, inHeap, code, files);
+	}
+
+	/** The Java heap's reserved address range, read once: it is reserved at start-up and never moves. */
+	private static final class HeapRange {
+
+		static final long[] BOUNDS = heapRange();
+
 	}
 
 	/** The Java heap's reserved address range, from the {@code GC.heap_info} diagnostic command. */
